@@ -1,0 +1,38 @@
+# Battlemap: `make run` serves the demo county, `make test` runs the whole suite.
+# Both do their own set-up on a fresh machine (Python venv, npm assets, database).
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/battlemap
+
+.PHONY: run test setup lint clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+setup: $(BIN)/.installed node_modules/.installed
+
+run: setup
+	$(BIN)/battlemap migrate --noinput
+	$(BIN)/battlemap demo --if-empty
+	$(BIN)/battlemap demo_logins
+	$(BIN)/battlemap runserver 127.0.0.1:$(PORT)
+
+test: setup
+	PG_TEST_URL=$(PG_TEST_URL) ./scripts/test.sh
+
+lint: setup
+	$(BIN)/ruff check battlemap tests bench
+	$(BIN)/battlemap makemigrations --check --dry-run
+
+clean:
+	rm -rf $(VENV) node_modules var

@@ -1,0 +1,38 @@
+"""Regions in the REST API: the tree as the user may see it."""
+
+import django_filters
+from rest_framework import serializers, viewsets
+
+from .models import Region
+
+
+class RegionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Region
+        fields = ["code", "name", "level", "parent"]
+
+
+class RegionFilter(django_filters.FilterSet):
+    within = django_filters.CharFilter(method="filter_within", label="区划代码前缀（6、9或12位）")
+    level = django_filters.ChoiceFilter(choices=Region._meta.get_field("level").choices)
+
+    class Meta:
+        model = Region
+        fields = ["parent", "level"]
+
+    def filter_within(self, queryset, name, value):
+        from .codes import normalize_code, prefix_of
+
+        code = normalize_code(value)
+        return queryset.filter(code__startswith=prefix_of(code)) if code else queryset.none()
+
+
+class RegionViewSet(viewsets.ReadOnlyModelViewSet):
+    """Regions the user may see; `within` restricts to a subtree."""
+
+    serializer_class = RegionSerializer
+    filterset_class = RegionFilter
+    lookup_field = "code"
+
+    def get_queryset(self):
+        return Region.objects.visible_to(self.request.user).order_by("code")

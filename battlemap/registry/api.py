@@ -1,0 +1,118 @@
+"""The registry in the REST API: households with members and history, persons. Read-only."""
+
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers, viewsets
+
+from battlemap.core import crypto
+
+from .filters import HouseholdFilter, PersonFilter
+from .models import Household, HouseholdEvent, Person
+from .status import KIND_STATE
+
+
+class EventSerializer(serializers.ModelSerializer):
+    kind_label = serializers.CharField(source="get_kind_display")
+
+    class Meta:
+        model = HouseholdEvent
+        fields = ["kind", "kind_label", "date", "note"]
+
+
+class PersonSerializer(serializers.ModelSerializer):
+    id_number = serializers.SerializerMethodField(help_text="证件号码（脱敏）")
+    relation = serializers.CharField(source="relation.label")
+    health = serializers.CharField(source="health.label")
+    labour = serializers.CharField(source="labour.label")
+    household_number = serializers.CharField(source="household.number")
+
+    class Meta:
+        model = Person
+        fields = [
+            "id",
+            "household",
+            "household_number",
+            "relation",
+            "name",
+            "id_number",
+            "sex",
+            "birth_date",
+            "health",
+            "labour",
+            "joined_on",
+            "left_on",
+        ]
+
+    @extend_schema_field(serializers.CharField())
+    def get_id_number(self, person) -> str:
+        return crypto.mask_id_number(person.id_number)
+
+
+class HouseholdSerializer(serializers.ModelSerializer):
+    village_name = serializers.CharField(source="village.name")
+    main_cause = serializers.CharField(source="main_cause.label")
+    status = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Household
+        fields = ["id", "number", "village", "village_name", "main_cause", "status"]
+
+    @extend_schema_field(serializers.ChoiceField(choices=["poor", "exited", "removed", "none"]))
+    def get_status(self, household) -> str:
+        return KIND_STATE.get(getattr(household, "status_kind", None) or "", "none")
+
+
+class HouseholdDetailSerializer(HouseholdSerializer):
+    members = PersonSerializer(many=True)
+    events = EventSerializer(many=True)
+    phone = serializers.SerializerMethodField()
+
+    class Meta(HouseholdSerializer.Meta):
+        fields = [
+            *HouseholdSerializer.Meta.fields,
+            "phone",
+            "food_clothing_secure",
+            "education_secure",
+            "medical_secure",
+            "housing_secure",
+            "water_secure",
+            "members",
+            "events",
+        ]
+
+    @extend_schema_field(serializers.CharField())
+    def get_phone(self, household) -> str:
+        return household.phone_masked
+
+
+class HouseholdViewSet(viewsets.ReadOnlyModelViewSet):
+    """Households the user may see, with status on `date` (default today)."""
+
+    filterset_class = HouseholdFilter
+
+    def get_queryset(self):
+        queryset = Household.objects.visible_to(self.request.user).select_related(
+            "village", "main_cause"
+        )
+        if self.action == "retrieve":
+            queryset = queryset.prefetch_related(
+                "events", "members__relation", "members__health", "members__labour"
+            ).with_status_on(timezone.localdate())
+        return queryset.order_by("village_id", "number")
+
+    def get_serializer_class(self):
+        return HouseholdDetailSerializer if self.action == "retrieve" else HouseholdSerializer
+
+
+class PersonViewSet(viewsets.ReadOnlyModelViewSet):
+    """Persons the user may see; ID numbers masked."""
+
+    serializer_class = PersonSerializer
+    filterset_class = PersonFilter
+
+    def get_queryset(self):
+        return (
+            Person.objects.visible_to(self.request.user)
+            .select_related("household", "relation", "health", "labour")
+            .order_by("household_id", "id")
+        )

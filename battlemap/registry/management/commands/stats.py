@@ -1,0 +1,46 @@
+"""battlemap stats: the registry's key figures for a region on a date."""
+
+import json
+
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from battlemap.core.commands import date_arg, region_arg
+from battlemap.registry.selectors import FIGURE_KEYS, region_figures
+
+LABELS = {
+    "households_registered": "建档立卡户数",
+    "persons_registered": "建档立卡人数",
+    "households_poor": "未脱贫户数",
+    "persons_poor": "未脱贫人数",
+    "rural_population": "农村户籍人口",
+    "poverty_incidence": "贫困发生率",
+    "poor_villages": "贫困村数",
+    "poor_villages_exited": "已出列贫困村数",
+}
+
+
+class Command(BaseCommand):
+    help = "Print the registry figures of a region on a date (JSON with --format json)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--region", required=True, help="6, 9 or 12-digit division code")
+        parser.add_argument("--date", help="YYYY-MM-DD (default: today)")
+        parser.add_argument("--format", choices=["table", "json"], default="table")
+
+    def handle(self, *args, **options):
+        region = region_arg(options["region"])
+        date = date_arg(options["date"]) if options["date"] else timezone.localdate()
+        figures = region_figures(region, date)
+        if options["format"] == "json":
+            self.stdout.write(json.dumps(figures, ensure_ascii=False))
+            return
+        self.stdout.write(f"{region.name}（{region.code}） {date.isoformat()}")
+        for key in FIGURE_KEYS:
+            value = figures[key]
+            if key == "poverty_incidence":
+                shown = "—" if value is None else f"{value * 100:.2f}%"
+            else:
+                shown = f"{value:,}"
+            self.stdout.write(f"  {_(LABELS[key])}: {shown}")

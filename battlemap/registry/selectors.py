@@ -1,0 +1,60 @@
+"""Registry reads composed into the figures every report, map and command uses."""
+
+import datetime as dt
+
+from battlemap.regions.codes import Level
+from battlemap.regions.models import Region, RegionPopulation, VillageStatusEvent
+
+from .models import Household, Person
+
+FIGURE_KEYS = (
+    "households_registered",
+    "persons_registered",
+    "households_poor",
+    "persons_poor",
+    "rural_population",
+    "poverty_incidence",
+    "poor_villages",
+    "poor_villages_exited",
+)
+
+
+def rural_population(region: Region, date: dt.date) -> int:
+    """Sum over the region's villages of each one's latest figure for a year ≤ the date's year."""
+    latest: dict[str, tuple[int, int]] = {}
+    rows = RegionPopulation.objects.filter(
+        region__code__startswith=region.prefix,
+        region__level=Level.VILLAGE,
+        year__lte=date.year,
+    ).values_list("region_id", "year", "rural")
+    for code, year, rural in rows:
+        if code not in latest or latest[code][0] < year:
+            latest[code] = (year, rural)
+    return sum(rural for _year, rural in latest.values())
+
+
+def region_figures(region: Region, date: dt.date) -> dict:
+    """The registry's key figures for a region on a date (the `battlemap stats` keys)."""
+    households = Household.objects.in_region(region)
+    registered = households.registered_on(date)
+    poor = households.poor_on(date)
+    present = Person.objects.present_on(date)
+    persons_poor = present.filter(household__in=poor.values("pk")).count()
+    population = rural_population(region, date)
+    events = VillageStatusEvent.objects.filter(
+        region__code__startswith=region.prefix, date__lte=date
+    )
+    identified = set(events.filter(kind="identified").values_list("region_id", flat=True))
+    exited = set(events.filter(kind="exited").values_list("region_id", flat=True))
+    return {
+        "region": region.code,
+        "date": date.isoformat(),
+        "households_registered": registered.count(),
+        "persons_registered": present.filter(household__in=registered.values("pk")).count(),
+        "households_poor": poor.count(),
+        "persons_poor": persons_poor,
+        "rural_population": population,
+        "poverty_incidence": persons_poor / population if population else None,
+        "poor_villages": len(identified),
+        "poor_villages_exited": len(identified & exited),
+    }

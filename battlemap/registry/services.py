@@ -1,0 +1,610 @@
+"""Registry writes: every one atomic, validated, and audited here (never in signals)."""
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable
+from typing import NamedTuple
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from battlemap.audit.services import audit_record, audit_record_many
+from battlemap.core import crypto
+from battlemap.core.errors import Conflict, StaleWrite, ValidationFailed
+from battlemap.core.idnumber import parse_id_number
+from battlemap.core.text import clean
+from battlemap.regions.codes import Level
+from battlemap.regions.models import Region
+
+from . import status
+from .codebook import HEAD, CodeBook
+from .models import Household, HouseholdEvent, IncomeRecord, Person
+
+PERSON_CODE_FIELDS = {
+    "relation": "relation",
+    "health": "health",
+    "labour": "labour",
+    "ethnicity": "ethnicity",
+    "education": "education",
+    "schooling": "schooling",
+    "work_status": "work_status",
+    "join_reason": "join_reason",
+    "leave_reason": "leave_reason",
+}
+REQUIRED_PERSON_CODES = ("relation", "health", "labour")
+HOUSEHOLD_CODE_FIELDS = {
+    "main_cause": "poverty_cause",
+    "other_cause_1": "poverty_cause",
+    "other_cause_2": "poverty_cause",
+    "standard": "standard",
+    "household_type": "household_type",
+}
+GUARANTEES = (
+    "food_clothing_secure",
+    "education_secure",
+    "medical_secure",
+    "housing_secure",
+    "water_secure",
+)
+PERSON_FLAGS = ("medical_insured", "pension_insured", "critical_illness_insured")
+
+
+# --- snapshots for the audit trail (never the clear ID or phone number) -------------------
+
+
+def household_snapshot(household: Household) -> dict:
+    book = CodeBook()
+    return {
+        "village": household.village_id,
+        "number": household.number,
+        **{f: book.label(getattr(household, f"{f}_id")) for f in HOUSEHOLD_CODE_FIELDS},
+        **{f: getattr(household, f) for f in GUARANTEES},
+        "phone": household.phone_masked,
+        "note": household.note,
+    }
+
+
+def person_snapshot(person: Person) -> dict:
+    book = CodeBook()
+    return {
+        "household": person.household.number,
+        "name": person.name,
+        "id_number": crypto.mask_id_number(person.id_number),
+        **{f: book.label(getattr(person, f"{f}_id")) for f in PERSON_CODE_FIELDS},
+        **{f: getattr(person, f) for f in PERSON_FLAGS},
+        "joined_on": person.joined_on.isoformat() if person.joined_on else None,
+        "left_on": person.left_on.isoformat() if person.left_on else None,
+    }
+
+
+# --- validation shared by single and bulk paths ---------------------------------------------
+
+
+def _village(village) -> Region:
+    if isinstance(village, Region):
+        region = village
+    else:
+        region = Region.objects.filter(code=clean(village)).first()
+        if region is None:
+            raise ValidationFailed(
+                _("村级区划代码“%(c)s”不存在。") % {"c": village}, field="village", value=village
+            )
+    if region.level != Level.VILLAGE:
+        raise ValidationFailed(
+            _("“%(c)s”是%(l)s，不是村级区划。")
+            % {"c": region.code, "l": region.get_level_display()},
+            field="village",
+            value=region.code,
+        )
+    return region
+
+
+def _person_values(book: CodeBook, data: dict) -> dict:
+    """Model field values for a person from user-level input (labels, text dates)."""
+    name = clean(data.get("name"))
+    if not name:
+        raise ValidationFailed(_("姓名不能为空。"), field="name")
+    parsed = parse_id_number(data.get("id_number"))
+    values = {
+        "name": name,
+        "id_number": parsed.value,
+        "sex": parsed.sex,
+        "birth_date": parsed.birth_date,
+    }
+    for field, table in PERSON_CODE_FIELDS.items():
+        values[f"{field}_id"] = book.id(
+            table, data.get(field), field=field, required=field in REQUIRED_PERSON_CODES
+        )
+    for flag in PERSON_FLAGS:
+        if flag in data:
+            values[flag] = bool(data[flag])
+    joined, left = data.get("joined_on"), data.get("left_on")
+    today = timezone.localdate()
+    for field, value in (("joined_on", joined), ("left_on", left)):
+        if value is not None and value > today:
+            raise ValidationFailed(_("日期在未来，请核对。"), field=field, value=value)
+    if joined and joined < parsed.birth_date:
+        raise ValidationFailed(_("加入日期早于出生日期。"), field="joined_on", value=joined)
+    if joined and left and left < joined:
+        raise ValidationFailed(_("减少日期早于加入日期。"), field="left_on", value=left)
+    values["joined_on"], values["left_on"] = joined, left
+    return values
+
+
+def _refuse_duplicate_id(id_number: str, *, exclude_pk=None) -> str:
+    index = crypto.blind_index(id_number)
+    other = Person.objects.filter(id_index=index).select_related("household__village")
+    if exclude_pk is not None:
+        other = other.exclude(pk=exclude_pk)
+    existing = other.first()
+    if existing is not None:
+        raise Conflict(
+            _("证件号码%(id)s已登记在户%(hh)s（%(v)s）中：一人只能有一个档案。")
+            % {
+                "id": crypto.mask_id_number(id_number),
+                "hh": existing.household.number,
+                "v": existing.household.village.name,
+            },
+            field="id_number",
+            value=crypto.mask_id_number(id_number),
+        )
+    return index
+
+
+def _household_values(book: CodeBook, data: dict) -> dict:
+    values = {}
+    for field, table in HOUSEHOLD_CODE_FIELDS.items():
+        if field in data:
+            values[f"{field}_id"] = book.id(
+                table, data[field], field=field, required=field == "main_cause"
+            )
+    causes = [values.get("other_cause_1_id"), values.get("other_cause_2_id")]
+    if values.get("main_cause_id") and values["main_cause_id"] in causes:
+        raise ValidationFailed(_("其他致贫原因不能与主要致贫原因相同。"), field="other_cause_1")
+    for flag in GUARANTEES:
+        if flag in data:
+            values[flag] = bool(data[flag])
+    if "note" in data:
+        values["note"] = clean(data["note"])
+    return values
+
+
+def _phone(raw) -> tuple[bytes | None, str]:
+    phone = clean(raw).replace(" ", "").replace("-", "")
+    if not phone:
+        return None, ""
+    if not phone.isdigit() or not 7 <= len(phone) <= 12:
+        raise ValidationFailed(_("联系电话应为7到12位数字。"), field="phone", value=raw)
+    return crypto.encrypt(phone), crypto.blind_index(phone)
+
+
+# --- single-record services -----------------------------------------------------------------
+
+
+@transaction.atomic
+def household_register(
+    *,
+    actor,
+    village,
+    number: str,
+    identified_on: dt.date,
+    members: list[dict],
+    kind: str = "identified",
+    phone: str = "",
+    **fields,
+) -> Household:
+    """Register a household with its members and its first identification event."""
+    region = _village(village)
+    number = clean(number)
+    if not number:
+        raise ValidationFailed(_("户编号不能为空。"), field="number")
+    if kind not in ("identified", "newly_identified"):
+        raise ValidationFailed(_("户的第一条状态须为识别或新识别。"), field="kind", value=kind)
+    if identified_on > timezone.localdate():
+        raise ValidationFailed(
+            _("日期在未来，请核对。"), field="identified_on", value=identified_on
+        )
+    county = region.code[:6]
+    if Household.objects.filter(county_code=county, number=number).exists():
+        raise Conflict(_("户编号%(n)s在本县已存在。") % {"n": number}, field="number", value=number)
+    book = CodeBook()
+    values = _household_values(book, {"main_cause": fields.pop("main_cause", None), **fields})
+    heads = [m for m in members if clean(m.get("relation")) == HEAD]
+    if len(heads) != 1:
+        raise ValidationFailed(
+            _("每户须有且只有一名户主，该户有%(n)d名。") % {"n": len(heads)}, field="relation"
+        )
+    phone_cipher, phone_index = _phone(phone)
+    household = Household.objects.create(
+        village=region,
+        county_code=county,
+        number=number,
+        phone_cipher=phone_cipher,
+        phone_index=phone_index,
+        **values,
+    )
+    HouseholdEvent.objects.create(household=household, kind=kind, date=identified_on)
+    audit_record(
+        actor=actor,
+        action="household.register",
+        obj=household,
+        region_code=region.code,
+        after={**household_snapshot(household), "events": [[identified_on.isoformat(), kind]]},
+    )
+    for member in members:
+        person_add(actor=actor, household=household, **member)
+    return household
+
+
+@transaction.atomic
+def person_add(*, actor, household: Household, **data) -> Person:
+    """Add a member to a household; the ID number must not be on file anywhere."""
+    book = CodeBook()
+    values = _person_values(book, data)
+    id_number = values.pop("id_number")
+    if (
+        values["relation_id"] == book.id("relation", HEAD)
+        and household.members.filter(
+            relation_id=values["relation_id"], left_on__isnull=True
+        ).exists()
+    ):
+        raise ValidationFailed(_("该户已有户主，每户只能有一名户主。"), field="relation")
+    index = _refuse_duplicate_id(id_number)
+    try:
+        with transaction.atomic():
+            person = Person.objects.create(
+                household=household, id_cipher=crypto.encrypt(id_number), id_index=index, **values
+            )
+    except IntegrityError:
+        # Someone registered the same number between our check and the insert.
+        _refuse_duplicate_id(id_number)
+        raise
+    audit_record(
+        actor=actor,
+        action="person.add",
+        obj=person,
+        region_code=household.village_id,
+        after=person_snapshot(person),
+    )
+    return person
+
+
+@transaction.atomic
+def person_update(*, actor, person: Person, expected_version: int, **changes) -> Person:
+    """Change a member's fields; refused if someone else changed the person since it was read."""
+    before = person_snapshot(person)
+    book = CodeBook()
+    current = {**before, **{k: v for k, v in changes.items()}}
+    current["id_number"] = changes.get("id_number", person.id_number)
+    current["joined_on"] = changes.get("joined_on", person.joined_on)
+    current["left_on"] = changes.get("left_on", person.left_on)
+    for flag in PERSON_FLAGS:
+        current[flag] = changes.get(flag, getattr(person, flag))
+    values = _person_values(book, current)
+    id_number = values.pop("id_number")
+    index = _refuse_duplicate_id(id_number, exclude_pk=person.pk)
+    updated = Person.objects.filter(pk=person.pk, version=expected_version).update(
+        id_cipher=crypto.encrypt(id_number), id_index=index, version=F("version") + 1, **values
+    )
+    if not updated:
+        raise StaleWrite()
+    person.refresh_from_db()
+    audit_record(
+        actor=actor,
+        action="person.update",
+        obj=person,
+        region_code=person.household.village_id,
+        before=before,
+        after=person_snapshot(person),
+    )
+    return person
+
+
+def person_leave(*, actor, person: Person, left_on: dt.date, reason: str) -> Person:
+    """Record that a member left the household (death, marriage out, moving...)."""
+    return person_update(
+        actor=actor,
+        person=person,
+        expected_version=person.version,
+        left_on=left_on,
+        leave_reason=reason,
+    )
+
+
+@transaction.atomic
+def household_update(*, actor, household: Household, expected_version: int, **changes) -> Household:
+    """Change a household's attributes (causes, guarantees, phone, note)."""
+    before = household_snapshot(household)
+    values = _household_values(CodeBook(), changes)
+    if "phone" in changes:
+        values["phone_cipher"], values["phone_index"] = _phone(changes["phone"])
+    updated = Household.objects.filter(pk=household.pk, version=expected_version).update(
+        version=F("version") + 1, **values
+    )
+    if not updated:
+        raise StaleWrite()
+    household.refresh_from_db()
+    main = household.main_cause_id
+    if main in (household.other_cause_1_id, household.other_cause_2_id):
+        raise ValidationFailed(_("其他致贫原因不能与主要致贫原因相同。"), field="other_cause_1")
+    audit_record(
+        actor=actor,
+        action="household.update",
+        obj=household,
+        region_code=household.village_id,
+        before=before,
+        after=household_snapshot(household),
+    )
+    return household
+
+
+@transaction.atomic
+def household_event_add(
+    *, actor, household: Household, kind: str, date: dt.date, note: str = ""
+) -> HouseholdEvent:
+    """Record a dated status change; the whole sequence must stay consistent."""
+    if kind not in HouseholdEvent.Kind.values:
+        raise ValidationFailed(_("未知的变更类型“%(k)s”。") % {"k": kind}, field="kind", value=kind)
+    if date > timezone.localdate():
+        raise ValidationFailed(_("日期在未来，请核对。"), field="date", value=date)
+    # Lock the household so two clerks cannot interleave events.
+    Household.objects.select_for_update().filter(pk=household.pk).first()
+    existing = list(household.events.values_list("date", "kind"))
+    problem = status.sequence_error([*existing, (date, kind)])
+    if problem is not None:
+        raise Conflict(problem[1], field="kind", value=kind)
+    event = HouseholdEvent.objects.create(
+        household=household, kind=kind, date=date, note=clean(note)
+    )
+    audit_record(
+        actor=actor,
+        action="household.event",
+        obj=household,
+        region_code=household.village_id,
+        before={"events": [[d.isoformat(), k] for d, k in sorted(existing)]},
+        after={"events": [[d.isoformat(), k] for d, k in sorted([*existing, (date, kind)])]},
+    )
+    return event
+
+
+@transaction.atomic
+def income_record_set(*, actor, household: Household, year: int, **amounts) -> IncomeRecord:
+    """Record (or correct) a household's income for a year, by source."""
+    fields = ("wages", "production", "property_income", "transfers", "costs")
+    unknown = set(amounts) - set(fields)
+    if unknown:
+        raise ValidationFailed(_("未知的收入项：%(f)s。") % {"f": "、".join(sorted(unknown))})
+    for name, value in amounts.items():
+        if value is None or value < 0:
+            raise ValidationFailed(_("收入金额不能为负数。"), field=name, value=value)
+    if not 2000 <= year <= timezone.localdate().year:
+        raise ValidationFailed(_("年度%(y)s不合理。") % {"y": year}, field="year", value=year)
+    record = IncomeRecord.objects.filter(household=household, year=year).first()
+    before = {f: str(getattr(record, f)) for f in fields} if record else None
+    record, _created = IncomeRecord.objects.update_or_create(
+        household=household, year=year, defaults=amounts
+    )
+    audit_record(
+        actor=actor,
+        action="income.set",
+        obj=record,
+        region_code=household.village_id,
+        before=before,
+        after={f: str(getattr(record, f)) for f in fields},
+    )
+    return record
+
+
+# --- the bulk path: the demo builder and imports ---------------------------------------------
+
+
+class HouseholdRow(NamedTuple):
+    """A household for bulk registration; code fields are Code ids."""
+
+    village_id: str
+    number: str
+    main_cause_id: int
+    other_cause_1_id: int | None
+    other_cause_2_id: int | None
+    standard_id: int | None
+    household_type_id: int | None
+    guarantees: tuple[bool, bool, bool, bool, bool]
+    phone: str
+    events: tuple[tuple[dt.date, str], ...]
+
+
+class PersonRow(NamedTuple):
+    """A member for bulk registration, linked to its household by number."""
+
+    household_number: str
+    relation_id: int
+    name: str
+    id_number: str
+    health_id: int
+    labour_id: int
+    ethnicity_id: int | None
+    education_id: int | None
+    schooling_id: int | None
+    work_status_id: int | None
+    flags: tuple[bool, bool, bool]
+    joined_on: dt.date | None
+    join_reason_id: int | None
+    left_on: dt.date | None
+    leave_reason_id: int | None
+
+
+class BulkResult(NamedTuple):
+    households: int
+    persons: int
+    events: int
+
+
+HOUSEHOLD_COLUMNS = (
+    "village",
+    "county_code",
+    "number",
+    "main_cause",
+    "other_cause_1",
+    "other_cause_2",
+    "standard",
+    "household_type",
+    *GUARANTEES,
+    "phone_cipher",
+    "phone_index",
+    "note",
+    "version",
+)
+PERSON_COLUMNS = (
+    "household",
+    "relation",
+    "name",
+    "id_cipher",
+    "id_index",
+    "sex",
+    "birth_date",
+    "ethnicity",
+    "education",
+    "schooling",
+    "health",
+    "labour",
+    "work_status",
+    *PERSON_FLAGS,
+    "joined_on",
+    "join_reason",
+    "left_on",
+    "leave_reason",
+    "version",
+)
+
+
+def registry_bulk_register(
+    *, actor, households: list[HouseholdRow], persons: Iterable[PersonRow]
+) -> BulkResult:
+    """Validate and write many new households with members and events, set-based.
+
+    Everything is checked before anything is written; the first problems found are
+    raised together as one Conflict/ValidationFailed naming the household or ID.
+    """
+    from battlemap.core.bulk import bulk_insert
+
+    from .bulk import validate_bulk
+
+    persons = list(persons)
+    checked = validate_bulk(households, persons)
+    with transaction.atomic():
+        bulk_insert(
+            Household,
+            HOUSEHOLD_COLUMNS,
+            (
+                (
+                    h.village_id,
+                    h.village_id[:6],
+                    h.number,
+                    h.main_cause_id,
+                    h.other_cause_1_id,
+                    h.other_cause_2_id,
+                    h.standard_id,
+                    h.household_type_id,
+                    *h.guarantees,
+                    phone_blob,
+                    phone_index,
+                    "",
+                    1,
+                )
+                for h, (phone_blob, phone_index) in zip(households, checked.phones, strict=True)
+            ),
+        )
+        ids = dict(
+            Household.objects.filter(
+                county_code__in={h.village_id[:6] for h in households}
+            ).values_list("number", "id")
+        )
+        events = [(ids[h.number], kind, date, "") for h in households for date, kind in h.events]
+        bulk_insert(HouseholdEvent, ("household", "kind", "date", "note"), events)
+        bulk_insert(
+            Person,
+            PERSON_COLUMNS,
+            (
+                (
+                    ids[p.household_number],
+                    p.relation_id,
+                    p.name,
+                    blob,
+                    index,
+                    sex,
+                    birth,
+                    p.ethnicity_id,
+                    p.education_id,
+                    p.schooling_id,
+                    p.health_id,
+                    p.labour_id,
+                    p.work_status_id,
+                    *p.flags,
+                    p.joined_on,
+                    p.join_reason_id,
+                    p.left_on,
+                    p.leave_reason_id,
+                    1,
+                )
+                for p, blob, index, sex, birth in zip(
+                    persons,
+                    checked.id_blobs,
+                    checked.id_indexes,
+                    checked.sexes,
+                    checked.births,
+                    strict=True,
+                )
+            ),
+        )
+        per_county = Counter(h.village_id[:6] for h in households)
+        county_of = {h.number: h.village_id[:6] for h in households}
+        persons_per_county = Counter(county_of[p.household_number] for p in persons)
+        audit_record_many(
+            actor=actor,
+            action="registry.bulk_register",
+            entries=[
+                (
+                    ("registry.household", ""),
+                    county,
+                    None,
+                    {"households": n, "persons": persons_per_county[county]},
+                )
+                for county, n in sorted(per_county.items())
+            ],
+        )
+    return BulkResult(len(households), len(persons), len(events))
+
+
+INCOME_FIELDS = ("wages", "production", "property_income", "transfers", "costs")
+
+
+def income_bulk_set(*, actor, rows: list[tuple]) -> int:
+    """Write many new yearly income records (number, year, *amounts), set-based and audited."""
+    from battlemap.core.bulk import bulk_insert
+
+    numbers = {row[0] for row in rows}
+    ids = dict(Household.objects.filter(number__in=numbers).values_list("number", "id"))
+    this_year = timezone.localdate().year
+    for row in rows:
+        number, year, *amounts = row
+        if number not in ids:
+            raise ValidationFailed(_("户编号%(n)s不存在。") % {"n": number}, field="number")
+        if not 2000 <= year <= this_year:
+            raise ValidationFailed(_("年度%(y)s不合理。") % {"y": year}, field="year", value=year)
+        if any(a < 0 for a in amounts):
+            raise ValidationFailed(_("收入金额不能为负数。"), field="amount", value=number)
+    with transaction.atomic():
+        count = bulk_insert(
+            IncomeRecord,
+            ("household", "year", *INCOME_FIELDS),
+            ((ids[number], year, *amounts) for number, year, *amounts in rows),
+        )
+        audit_record(
+            actor=actor,
+            action="income.bulk_set",
+            obj=("registry.incomerecord", ""),
+            after={"records": count},
+        )
+    return count
