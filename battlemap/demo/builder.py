@@ -131,7 +131,7 @@ class _Generator:
             prefix = "342531"  # 1987–2000
         else:
             prefix = "341824"
-        while True:
+        for _attempt in range(10000):
             seq = rng.randrange(0, 999)
             if seq % 2 != (1 if male else 0):
                 seq += 1
@@ -139,6 +139,7 @@ class _Generator:
             if value not in self.used_ids:
                 self.used_ids.add(value)
                 return value
+        raise RuntimeError(f"no free ID sequence number for {prefix} {birth}")
 
     def person(
         self,
@@ -228,7 +229,9 @@ class _Generator:
                 low = max(head_birth + dt.timedelta(days=6600), dt.date(1960, 1, 1))
                 birth = _day(rng, min(low, dt.date(2013, 1, 1)), dt.date(2013, 12, 31))
                 male = relation == "之子"
-            birth = max(dt.date(1915, 1, 1), birth)
+            if birth < dt.date(1915, 1, 1):
+                # Spread the oldest: one shared birth date would exhaust its ID sequence numbers.
+                birth = _day(rng, dt.date(1915, 1, 1), dt.date(1925, 12, 31))
             left = reason = None
             if not stable and rng.random() < 0.06:
                 left = _day(rng, max(first_event, dt.date(2015, 1, 1)), dt.date(2019, 10, 31))

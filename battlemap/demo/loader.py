@@ -37,7 +37,7 @@ def load(scenario: Scenario, *, actor) -> None:
         registry_bulk_register(
             actor=actor, households=scenario.households, persons=scenario.persons
         )
-        income_bulk_set(actor=actor, rows=scenario.incomes)
+        income_bulk_set(actor=actor, county_code=COUNTY[:6], rows=scenario.incomes)
         create_demo_users(actor=actor)
 
 

@@ -72,14 +72,21 @@ def validate_bulk(households, persons) -> Checked:
     )
     numbers = Counter(h.number for h in households)
     counties = {h.village_id[:6] for h in households}
-    taken = _existing(Household, "number", list(numbers), county_code__in=counties)
+    number_list = list(numbers)
+    taken: set[tuple[str, str]] = set()
+    for start in range(0, len(number_list), LOOKUP_CHUNK):
+        taken.update(
+            Household.objects.filter(
+                number__in=number_list[start : start + LOOKUP_CHUNK], county_code__in=counties
+            ).values_list("county_code", "number")
+        )
     causes = book.by_label["poverty_cause"].values()
     for i, h in enumerate(households):
         if h.village_id not in villages:
             add(Problem("household", i, "village", h.village_id, _("村级区划代码不存在或不是村。")))
         if numbers[h.number] > 1:
             add(Problem("household", i, "number", h.number, _("户编号在文件中重复。")))
-        if h.number in taken:
+        if (h.village_id[:6], h.number) in taken:
             add(Problem("household", i, "number", h.number, _("户编号在本县已存在。")))
         if h.main_cause_id not in causes:
             add(Problem("household", i, "main_cause", str(h.main_cause_id), _("不在代码表中。")))

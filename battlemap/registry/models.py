@@ -55,6 +55,9 @@ def _code(table: str, verbose, *, null=False, related="+"):
         blank=null,
         related_name=related,
         limit_choices_to={"table": table},
+        # Code tables are tiny and nobody looks persons up by code: an index per code column
+        # would only slow every bulk import.
+        db_index=False,
     )
 
 

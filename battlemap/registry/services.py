@@ -284,6 +284,14 @@ def person_update(*, actor, person: Person, expected_version: int, **changes) ->
         current[flag] = changes.get(flag, getattr(person, flag))
     values = _person_values(book, current)
     id_number = values.pop("id_number")
+    head = book.id("relation", HEAD)
+    other_heads = person.household.members.filter(relation_id=head, left_on__isnull=True)
+    if (
+        values["relation_id"] == head
+        and not values["left_on"]
+        and (other_heads.exclude(pk=person.pk).exists())
+    ):
+        raise ValidationFailed(_("该户已有户主，每户只能有一名户主。"), field="relation")
     index = _refuse_duplicate_id(id_number, exclude_pk=person.pk)
     updated = Person.objects.filter(pk=person.pk, version=expected_version).update(
         id_cipher=crypto.encrypt(id_number), id_index=index, version=F("version") + 1, **values
@@ -516,11 +524,14 @@ def registry_bulk_register(
                 for h, (phone_blob, phone_index) in zip(households, checked.phones, strict=True)
             ),
         )
-        ids = dict(
-            Household.objects.filter(
-                county_code__in={h.village_id[:6] for h in households}
-            ).values_list("number", "id")
-        )
+        county_of = {h.number: h.village_id[:6] for h in households}
+        ids = {
+            number: pk
+            for county, number, pk in Household.objects.filter(
+                county_code__in=set(county_of.values())
+            ).values_list("county_code", "number", "id")
+            if county_of.get(number) == county
+        }
         events = [(ids[h.number], kind, date, "") for h in households for date, kind in h.events]
         bulk_insert(HouseholdEvent, ("household", "kind", "date", "note"), events)
         bulk_insert(
@@ -559,7 +570,6 @@ def registry_bulk_register(
             ),
         )
         per_county = Counter(h.village_id[:6] for h in households)
-        county_of = {h.number: h.village_id[:6] for h in households}
         persons_per_county = Counter(county_of[p.household_number] for p in persons)
         audit_record_many(
             actor=actor,
@@ -580,12 +590,16 @@ def registry_bulk_register(
 INCOME_FIELDS = ("wages", "production", "property_income", "transfers", "costs")
 
 
-def income_bulk_set(*, actor, rows: list[tuple]) -> int:
-    """Write many new yearly income records (number, year, *amounts), set-based and audited."""
+def income_bulk_set(*, actor, county_code: str, rows: list[tuple]) -> int:
+    """Write many new yearly income records (number, year, *amounts) of one county, set-based."""
     from battlemap.core.bulk import bulk_insert
 
     numbers = {row[0] for row in rows}
-    ids = dict(Household.objects.filter(number__in=numbers).values_list("number", "id"))
+    ids = dict(
+        Household.objects.filter(county_code=county_code, number__in=numbers).values_list(
+            "number", "id"
+        )
+    )
     this_year = timezone.localdate().year
     for row in rows:
         number, year, *amounts = row

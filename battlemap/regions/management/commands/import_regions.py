@@ -1,8 +1,11 @@
 """battlemap import_regions FILE.xlsx: the region tree, population and poor villages."""
 
+from zipfile import BadZipFile
+
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
 
 from battlemap.core.commands import command_actor
 from battlemap.core.tabular import ImportFailed
@@ -19,7 +22,7 @@ class Command(BaseCommand):
         try:
             # Formulas are read as their text, never evaluated.
             workbook = load_workbook(options["file"], read_only=True, data_only=False)
-        except (OSError, ValueError, KeyError) as exc:
+        except (OSError, ValueError, KeyError, BadZipFile, InvalidFileException) as exc:
             raise CommandError(
                 _("无法读取文件%(f)s：%(e)s") % {"f": options["file"], "e": exc}
             ) from None

@@ -1,0 +1,34 @@
+"""Shared fixtures: the database is SQLite or PostgreSQL as DATABASE_URL says."""
+
+import datetime as dt
+
+import pytest
+
+from battlemap.audit.services import SystemActor
+
+
+def pytest_configure(config):
+    # WhiteNoise warns on every test client when STATIC_ROOT (collectstatic's output) is absent.
+    config.addinivalue_line("filterwarnings", "ignore:No directory at:UserWarning")
+
+
+@pytest.fixture
+def actor():
+    return SystemActor("test")
+
+
+@pytest.fixture
+def county(db):
+    from tests.factories import make_county
+
+    return make_county()
+
+
+@pytest.fixture
+def today():
+    from django.utils import timezone
+
+    return timezone.localdate()
+
+
+D = dt.date

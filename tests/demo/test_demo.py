@@ -1,0 +1,88 @@
+"""The demo county reproduces the seed article's figures (reference table rows 1–7)."""
+
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from battlemap.audit.models import AuditRecord
+from battlemap.regions.models import Region, RegionPopulation
+from battlemap.registry.models import Household, Person
+
+pytestmark = pytest.mark.django_db(transaction=False)
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        from django.db import transaction
+
+        with transaction.atomic():
+            call_command("demo", stdout=StringIO())
+            yield
+            transaction.set_rollback(True)
+
+
+def stats(code: str, date: str) -> dict:
+    out = StringIO()
+    call_command("stats", region=code, date=date, format="json", stdout=out)
+    return json.loads(out.getvalue())
+
+
+def test_2014_figures(demo):
+    figures = stats("341824", "2014-12-31")
+    assert figures["households_poor"] == 5307
+    assert figures["persons_poor"] == 10100
+    assert round(figures["poverty_incidence"] * 100, 1) == 7.1
+
+
+def test_november_2019_figures(demo):
+    figures = stats("341824", "2019-11-30")
+    assert (figures["households_poor"], figures["persons_poor"]) == (11, 28)
+    assert round(figures["poverty_incidence"] * 100, 2) == 0.02
+    assert figures["rural_population"] == 119000
+
+
+def test_poor_villages_all_exited_by_end_of_2019(demo):
+    assert stats("341824", "2019-12-31")["poor_villages_exited"] == 26
+    assert stats("341824", "2019-12-31")["poor_villages"] == 26
+    before = stats("341824", "2014-12-31")
+    assert (before["poor_villages"], before["poor_villages_exited"]) == (26, 0)
+
+
+def test_population_2019(demo):
+    county = Region.objects.get(code="341824000000")
+    rows = RegionPopulation.objects.filter(region__code__startswith="341824", year=2019)
+    assert sum(r.registered for r in rows) == 175000
+    assert sum(r.rural for r in rows) == 119000
+    assert county.children.count() == 12
+
+
+def test_townships_add_up_to_the_county(demo):
+    county = stats("341824", "2016-06-30")
+    townships = [stats(code, "2016-06-30") for code in
+                 Region.objects.filter(level="township").values_list("code", flat=True)]
+    for key in ("households_registered", "persons_registered", "households_poor", "persons_poor",
+                "rural_population", "poor_villages"):
+        assert sum(t[key] for t in townships) == county[key], key
+
+
+def test_history_has_relapses_removals_and_member_changes(demo):
+    kinds = set(Household.objects.values_list("events__kind", flat=True))
+    assert kinds == {"identified", "exited", "relapsed", "newly_identified", "removed"}
+    assert Person.objects.filter(left_on__isnull=False).exists()
+    assert Person.objects.filter(joined_on__isnull=False).exists()
+
+
+def test_demo_writes_are_audited_as_the_command(demo):
+    labels = set(AuditRecord.objects.values_list("actor_label", flat=True))
+    assert "command:demo" in labels
+
+
+def test_demo_refuses_a_database_that_holds_data(demo):
+    with pytest.raises(CommandError, match="已有数据"):
+        call_command("demo", stdout=StringIO())
+    out = StringIO()
+    call_command("demo", if_empty=True, stdout=out)
+    assert "跳过" in out.getvalue()
