@@ -23,6 +23,7 @@ setup: $(BIN)/.installed node_modules/.installed
 
 run: setup
 	$(BIN)/battlemap migrate --noinput
+	$(BIN)/battlemap collectstatic --noinput --verbosity 0
 	$(BIN)/battlemap demo --if-empty
 	$(BIN)/battlemap demo_logins
 	$(BIN)/battlemap runserver 127.0.0.1:$(PORT)

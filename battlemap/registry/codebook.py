@@ -118,6 +118,15 @@ TABLES: dict[str, list[tuple[str, str]]] = {
 HEAD = "户主"
 
 
+def load_code_tables(code_model) -> None:
+    """Insert or refresh every shipped entry (used by the data migration and by tests)."""
+    for table, entries in TABLES.items():
+        for sort, (label, label_en) in enumerate(entries):
+            code_model.objects.update_or_create(
+                table=table, label=label, defaults={"label_en": label_en, "sort": sort}
+            )
+
+
 class CodeBook:
     """All code entries in memory: label → id per table, for validation and bulk paths."""
 

@@ -61,10 +61,18 @@ def test_population_2019(demo):
 
 def test_townships_add_up_to_the_county(demo):
     county = stats("341824", "2016-06-30")
-    townships = [stats(code, "2016-06-30") for code in
-                 Region.objects.filter(level="township").values_list("code", flat=True)]
-    for key in ("households_registered", "persons_registered", "households_poor", "persons_poor",
-                "rural_population", "poor_villages"):
+    townships = [
+        stats(code, "2016-06-30")
+        for code in Region.objects.filter(level="township").values_list("code", flat=True)
+    ]
+    for key in (
+        "households_registered",
+        "persons_registered",
+        "households_poor",
+        "persons_poor",
+        "rural_population",
+        "poor_villages",
+    ):
         assert sum(t[key] for t in townships) == county[key], key
 
 

@@ -4,14 +4,9 @@ from django.db import migrations
 
 
 def load(apps, schema_editor):
-    from battlemap.registry.codebook import TABLES
+    from battlemap.registry.codebook import load_code_tables
 
-    Code = apps.get_model("registry", "Code")
-    for table, entries in TABLES.items():
-        for sort, (label, label_en) in enumerate(entries):
-            Code.objects.update_or_create(
-                table=table, label=label, defaults={"label_en": label_en, "sort": sort}
-            )
+    load_code_tables(apps.get_model("registry", "Code"))
 
 
 class Migration(migrations.Migration):

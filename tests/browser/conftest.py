@@ -1,0 +1,54 @@
+"""Headless Chromium (Debian's package) driven by Playwright; never a downloaded browser."""
+
+import os
+import shutil
+
+import pytest
+
+# pytest-django's live_server runs in this process; Playwright's sync API needs this.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("BATTLEMAP_CHROMIUM", "/usr/bin/chromium")
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not (os.path.exists(CHROMIUM) or shutil.which("chromium")):
+        pytest.skip(
+            "browser tests SKIPPED: Debian's chromium is not installed (apt-get install chromium fonts-noto-cjk)"
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(autouse=True)
+def code_tables(transactional_db):
+    """Transactional tests flush every table, the migrated code tables included."""
+    from battlemap.registry.codebook import load_code_tables
+    from battlemap.registry.models import Code
+
+    load_code_tables(Code)
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="en-US")
+    page = context.new_page()
+    page.requests = []
+    page.on("request", lambda request: page.requests.append(request.url))
+    yield page
+    context.close()
