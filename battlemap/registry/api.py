@@ -8,6 +8,7 @@ from battlemap.core import crypto
 
 from .filters import HouseholdFilter, PersonFilter
 from .models import Household, HouseholdEvent, Person
+from .selectors import household_incomes
 from .status import KIND_STATE
 
 
@@ -62,10 +63,25 @@ class HouseholdSerializer(serializers.ModelSerializer):
         return KIND_STATE.get(getattr(household, "status_kind", None) or "", "none")
 
 
+class IncomeSerializer(serializers.Serializer):
+    year = serializers.IntegerField()
+    wages = serializers.DecimalField(max_digits=12, decimal_places=2)
+    production = serializers.DecimalField(max_digits=12, decimal_places=2)
+    property_income = serializers.DecimalField(max_digits=12, decimal_places=2)
+    transfers = serializers.DecimalField(max_digits=12, decimal_places=2)
+    costs = serializers.DecimalField(max_digits=12, decimal_places=2)
+    net_income = serializers.DecimalField(max_digits=12, decimal_places=2)
+    members = serializers.IntegerField()
+    net_income_per_person = serializers.DecimalField(
+        max_digits=12, decimal_places=2, allow_null=True
+    )
+
+
 class HouseholdDetailSerializer(HouseholdSerializer):
     members = PersonSerializer(many=True)
     events = EventSerializer(many=True)
     phone = serializers.SerializerMethodField()
+    incomes = serializers.SerializerMethodField()
 
     class Meta(HouseholdSerializer.Meta):
         fields = [
@@ -78,11 +94,16 @@ class HouseholdDetailSerializer(HouseholdSerializer):
             "water_secure",
             "members",
             "events",
+            "incomes",
         ]
 
     @extend_schema_field(serializers.CharField())
     def get_phone(self, household) -> str:
         return household.phone_masked
+
+    @extend_schema_field(IncomeSerializer(many=True))
+    def get_incomes(self, household) -> list:
+        return IncomeSerializer(household_incomes(household), many=True).data
 
 
 class HouseholdViewSet(viewsets.ReadOnlyModelViewSet):
@@ -96,7 +117,7 @@ class HouseholdViewSet(viewsets.ReadOnlyModelViewSet):
         )
         if self.action == "retrieve":
             queryset = queryset.prefetch_related(
-                "events", "members__relation", "members__health", "members__labour"
+                "events", "incomes", "members__relation", "members__health", "members__labour"
             ).with_status_on(timezone.localdate())
         return queryset.order_by("village_id", "number")
 

@@ -187,6 +187,12 @@ class Person(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def present_on(self, date) -> bool:
+        """A member on `date`: joined on or before it (or always), not left on or before it."""
+        return (self.joined_on is None or self.joined_on <= date) and (
+            self.left_on is None or self.left_on > date
+        )
+
     @property
     def id_number(self) -> str:
         return crypto.decrypt(self.id_cipher)

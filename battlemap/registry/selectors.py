@@ -58,3 +58,27 @@ def region_figures(region: Region, date: dt.date) -> dict:
         "poor_villages": len(identified),
         "poor_villages_exited": len(identified & exited),
     }
+
+
+def household_incomes(household: Household) -> list[dict]:
+    """Income by year with net income and net income per member present at the year's end."""
+    out = []
+    people = list(household.members.all())  # prefetched by list views: no query per year
+    for record in sorted(household.incomes.all(), key=lambda r: r.year):
+        year_end = dt.date(record.year, 12, 31)
+        members = sum(1 for p in people if p.present_on(year_end))
+        net = record.net_income
+        out.append(
+            {
+                "year": record.year,
+                "wages": record.wages,
+                "production": record.production,
+                "property_income": record.property_income,
+                "transfers": record.transfers,
+                "costs": record.costs,
+                "net_income": net,
+                "members": members,
+                "net_income_per_person": (net / members).quantize(net) if members else None,
+            }
+        )
+    return out

@@ -272,3 +272,32 @@ def test_stats_unknown_region(county):
 def test_stats_bad_date(county):
     with pytest.raises(CommandError, match="YYYY-MM-DD"):
         stats("--region", "341824", "--date", "2020/05/01", "--format", "json")
+
+
+def test_income_per_person_uses_members_present_at_year_end(db):
+    import datetime as dt
+    from decimal import Decimal
+
+    from battlemap.registry.selectors import household_incomes
+    from battlemap.registry.services import income_record_set, person_leave
+    from tests.factories import ACTOR, make_county, register
+
+    county = make_county()
+    household = register(county.v1, "INC1", members=3, identified_on=dt.date(2016, 3, 1))
+    income_record_set(
+        actor=ACTOR,
+        household=household,
+        year=2017,
+        wages=Decimal("9000"),
+        production=Decimal("3000"),
+        costs=Decimal("600"),
+    )
+    income_record_set(actor=ACTOR, household=household, year=2018, wages=Decimal("9000"))
+    member = household.members.exclude(relation__label="户主").first()
+    person_leave(actor=ACTOR, person=member, left_on=dt.date(2018, 5, 1), reason="婚出")
+    by_year = {row["year"]: row for row in household_incomes(household)}
+    assert by_year[2017]["net_income"] == Decimal("11400.00")
+    assert by_year[2017]["members"] == 3
+    assert by_year[2017]["net_income_per_person"] == Decimal("3800.00")
+    assert by_year[2018]["members"] == 2
+    assert by_year[2018]["net_income_per_person"] == Decimal("4500.00")
