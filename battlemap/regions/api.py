@@ -1,6 +1,7 @@
 """Regions in the REST API: the tree as the user may see it."""
 
 import django_filters
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers, viewsets
 
 from .models import Region
@@ -13,7 +14,9 @@ class RegionSerializer(serializers.ModelSerializer):
 
 
 class RegionFilter(django_filters.FilterSet):
-    within = django_filters.CharFilter(method="filter_within", label="区划代码前缀（6、9或12位）")
+    within = django_filters.CharFilter(
+        method="filter_within", label=_("区划代码前缀（6、9或12位）")
+    )
     level = django_filters.ChoiceFilter(choices=Region._meta.get_field("level").choices)
 
     class Meta:

@@ -1,6 +1,7 @@
 """The registry in the REST API: households with members and history, persons. Read-only."""
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
 
@@ -21,7 +22,7 @@ class EventSerializer(serializers.ModelSerializer):
 
 
 class PersonSerializer(serializers.ModelSerializer):
-    id_number = serializers.SerializerMethodField(help_text="证件号码（脱敏）")
+    id_number = serializers.SerializerMethodField(help_text=_("证件号码（脱敏）"))
     relation = serializers.CharField(source="relation.label")
     health = serializers.CharField(source="health.label")
     labour = serializers.CharField(source="labour.label")

@@ -5,19 +5,21 @@ import json
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from battlemap.core.commands import date_arg, region_arg
 from battlemap.registry.selectors import FIGURE_KEYS, region_figures
 
+# Marked with gettext_noop so makemessages extracts them; translated when printed.
 LABELS = {
-    "households_registered": "建档立卡户数",
-    "persons_registered": "建档立卡人数",
-    "households_poor": "未脱贫户数",
-    "persons_poor": "未脱贫人数",
-    "rural_population": "农村户籍人口",
-    "poverty_incidence": "贫困发生率",
-    "poor_villages": "贫困村数",
-    "poor_villages_exited": "已出列贫困村数",
+    "households_registered": gettext_noop("建档立卡户数"),
+    "persons_registered": gettext_noop("建档立卡人数"),
+    "households_poor": gettext_noop("未脱贫户数"),
+    "persons_poor": gettext_noop("未脱贫人数"),
+    "rural_population": gettext_noop("农村户籍人口"),
+    "poverty_incidence": gettext_noop("贫困发生率"),
+    "poor_villages": gettext_noop("贫困村数"),
+    "poor_villages_exited": gettext_noop("已出列贫困村数"),
 }
 
 
