@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from battlemap.audit.services import audit_record
+from battlemap.core.changes import villages_changed
 from battlemap.core.errors import ValidationFailed
 from battlemap.core.tabular import (
     ImportFailed,
@@ -121,6 +122,7 @@ def population_set(*, actor, region: Region, year: int, registered: int, rural: 
     if before == after:
         return False
     RegionPopulation.objects.update_or_create(region=region, year=year, defaults=after)
+    villages_changed([region.code] if region.level == "village" else [])
     audit_record(
         actor=actor,
         action="population.set",
@@ -150,6 +152,7 @@ def poor_village_set(
         VillageStatusEvent.objects.update_or_create(
             region=village, kind=kind, defaults={"date": date}
         )
+    villages_changed([village.code])
     audit_record(
         actor=actor,
         action="village.poverty_status",

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class BoardConfig(AppConfig):
+    name = "battlemap.board"
+    label = "board"
+    verbose_name = _("作战图")
+
+    def ready(self):
+        from battlemap.core.changes import on_villages_changed
+
+        from . import sources  # noqa: F401  (registers the measure sources)
+        from .rollups import refresh_villages
+
+        on_villages_changed(refresh_villages)
