@@ -29,6 +29,10 @@ class IdNumber:
 
 
 def check_character(first17: str) -> str:
+    if len(first17) == 17 and first17.isascii() and first17.isdigit():
+        # The weights are 2**k mod 11 (k = 17 … 1) and 13 ≡ 2 (mod 11), so the weighted sum
+        # is 2 × first17 read in base 13, mod 11: one int() instead of 17 (bulk paths).
+        return _CHECK[2 * int(first17, 13) % 11]
     return _CHECK[sum(int(c) * w for c, w in zip(first17, _WEIGHTS, strict=True)) % 11]
 
 
@@ -87,6 +91,27 @@ def parse_id_number(raw, *, known_prefixes: frozenset[str] | None = None, today=
         warnings = (str(_("地址码%(p)s不是本系统中的区划，可能是旧区划代码。") % {"p": value[:6]}),)
     sex = "M" if int(value[16]) % 2 else "F"
     return IdNumber(value=value, birth_date=birth, sex=sex, warnings=warnings)
+
+
+def parse_plain(raw, today: dt.date) -> tuple[str, dt.date, str] | None:
+    """parse_id_number's fast path for bulk input: (number, birth date, sex) of a valid number
+    written in its normal form; None for anything else, which parse_id_number then explains.
+    """
+    if (
+        type(raw) is not str
+        or len(raw) != 18
+        or not raw.isascii()
+        or not raw[:17].isdigit()
+        or raw[:2] not in _PROVINCES
+    ):
+        return None
+    try:
+        birth = dt.date(int(raw[6:10]), int(raw[10:12]), int(raw[12:14]))
+    except ValueError:
+        return None
+    if birth > today or birth.year < 1880 or raw[17] != _CHECK[2 * int(raw[:17], 13) % 11]:
+        return None
+    return raw, birth, "M" if raw[16] in "13579" else "F"
 
 
 def make_id_number(prefix6: str, birth: dt.date, seq3: int) -> str:

@@ -5,9 +5,11 @@ from django.db import transaction
 
 from battlemap.accounts.models import Role
 from battlemap.accounts.services import user_ensure
+from battlemap.core.bulk import foreign_keys_checked_once
 from battlemap.regions.codes import prefix_of
 from battlemap.regions.models import Region
 from battlemap.regions.services import poor_village_set, population_set, region_upsert
+from battlemap.registry.models import Household, HouseholdEvent, IncomeRecord, Person
 from battlemap.registry.services import income_bulk_set, registry_bulk_register
 
 from .builder import COUNTY, Scenario
@@ -42,9 +44,16 @@ def load_regions(scenario: Scenario, *, actor) -> None:
 
 
 def load_registry(scenario: Scenario, *, actor) -> None:
-    """Households, members, events and incomes through the set-based services (bench/ times this)."""
-    registry_bulk_register(actor=actor, households=scenario.households, persons=scenario.persons)
-    income_bulk_set(actor=actor, county_code=COUNTY[:6], rows=scenario.incomes)
+    """Households, members, events and incomes through the set-based services (bench/ times this).
+
+    The demo builds a database nobody uses yet, so the foreign keys are checked once at the
+    end rather than row by row (see foreign_keys_checked_once).
+    """
+    with foreign_keys_checked_once(Household, HouseholdEvent, Person, IncomeRecord):
+        registry_bulk_register(
+            actor=actor, households=scenario.households, persons=scenario.persons
+        )
+        income_bulk_set(actor=actor, county_code=COUNTY[:6], rows=scenario.incomes)
 
 
 def create_demo_users(*, actor) -> None:

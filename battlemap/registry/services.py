@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from battlemap.audit.services import audit_record, audit_record_many
 from battlemap.core import crypto
+from battlemap.core.changes import batched, villages_changed
 from battlemap.core.errors import Conflict, StaleWrite, ValidationFailed
 from battlemap.core.idnumber import parse_id_number
 from battlemap.core.text import clean
@@ -233,8 +234,10 @@ def household_register(
         region_code=region.code,
         after={**household_snapshot(household), "events": [[identified_on.isoformat(), kind]]},
     )
-    for member in members:
-        person_add(actor=actor, household=household, **member)
+    with batched():
+        for member in members:
+            person_add(actor=actor, household=household, **member)
+        villages_changed([region.code])
     return household
 
 
@@ -268,6 +271,7 @@ def person_add(*, actor, household: Household, **data) -> Person:
         region_code=household.village_id,
         after=person_snapshot(person),
     )
+    villages_changed([household.village_id])
     return person
 
 
@@ -307,6 +311,7 @@ def person_update(*, actor, person: Person, expected_version: int, **changes) ->
         before=before,
         after=person_snapshot(person),
     )
+    villages_changed([person.household.village_id])
     return person
 
 
@@ -374,6 +379,7 @@ def household_event_add(
         before={"events": [[d.isoformat(), k] for d, k in sorted(existing)]},
         after={"events": [[d.isoformat(), k] for d, k in sorted([*existing, (date, kind)])]},
     )
+    villages_changed([household.village_id])
     return event
 
 
@@ -492,99 +498,111 @@ def registry_bulk_register(
 ) -> BulkResult:
     """Validate and write many new households with members and events, set-based.
 
-    Everything is checked before anything is written; the first problems found are
-    raised together as one Conflict/ValidationFailed naming the household or ID.
+    Everything is checked before anything is written, except clashes with household or ID
+    numbers already on file, which the unique indexes refuse during the write. Either way
+    nothing is written and every bad record is named in one BulkRejected.
     """
-    from battlemap.core.bulk import bulk_insert
-
     from .bulk import validate_bulk
 
     persons = list(persons)
-    checked = validate_bulk(households, persons)
-    with transaction.atomic():
-        bulk_insert(
-            Household,
-            HOUSEHOLD_COLUMNS,
+    checked = validate_bulk(households, persons, against_registry=False)
+    try:
+        with transaction.atomic():
+            return _bulk_write(actor, households, persons, checked)
+    except IntegrityError:
+        # A household or ID number already on file, refused by the unique indexes: name
+        # every such record the way validation does (nothing was written).
+        validate_bulk(households, persons)
+        raise
+
+
+def _bulk_write(actor, households, persons, checked) -> BulkResult:
+    from battlemap.core.bulk import bulk_insert, reserve_ids
+
+    ids = dict(
+        zip((h.number for h in households), reserve_ids(Household, len(households)), strict=True)
+    )
+    bulk_insert(
+        Household,
+        ("id", *HOUSEHOLD_COLUMNS),
+        (
             (
-                (
-                    h.village_id,
-                    h.village_id[:6],
-                    h.number,
-                    h.main_cause_id,
-                    h.other_cause_1_id,
-                    h.other_cause_2_id,
-                    h.standard_id,
-                    h.household_type_id,
-                    *h.guarantees,
-                    phone_blob,
-                    phone_index,
-                    "",
-                    1,
-                )
-                for h, (phone_blob, phone_index) in zip(households, checked.phones, strict=True)
-            ),
-        )
-        county_of = {h.number: h.village_id[:6] for h in households}
-        ids = {
-            number: pk
-            for county, number, pk in Household.objects.filter(
-                county_code__in=set(county_of.values())
-            ).values_list("county_code", "number", "id")
-            if county_of.get(number) == county
-        }
-        events = [(ids[h.number], kind, date, "") for h in households for date, kind in h.events]
-        bulk_insert(HouseholdEvent, ("household", "kind", "date", "note"), events)
-        bulk_insert(
-            Person,
-            PERSON_COLUMNS,
+                ids[h.number],
+                h.village_id,
+                h.village_id[:6],
+                h.number,
+                h.main_cause_id,
+                h.other_cause_1_id,
+                h.other_cause_2_id,
+                h.standard_id,
+                h.household_type_id,
+                *h.guarantees,
+                phone_blob,
+                phone_index,
+                "",
+                1,
+            )
+            for h, (phone_blob, phone_index) in zip(households, checked.phones, strict=True)
+        ),
+    )
+    events = bulk_insert(
+        HouseholdEvent,
+        ("household", "kind", "date", "note"),
+        ((ids[h.number], kind, date, "") for h in households for date, kind in h.events),
+    )
+    bulk_insert(
+        Person,
+        PERSON_COLUMNS,
+        (
             (
-                (
-                    ids[p.household_number],
-                    p.relation_id,
-                    p.name,
-                    blob,
-                    index,
-                    sex,
-                    birth,
-                    p.ethnicity_id,
-                    p.education_id,
-                    p.schooling_id,
-                    p.health_id,
-                    p.labour_id,
-                    p.work_status_id,
-                    *p.flags,
-                    p.joined_on,
-                    p.join_reason_id,
-                    p.left_on,
-                    p.leave_reason_id,
-                    1,
-                )
-                for p, blob, index, sex, birth in zip(
-                    persons,
-                    checked.id_blobs,
-                    checked.id_indexes,
-                    checked.sexes,
-                    checked.births,
-                    strict=True,
-                )
-            ),
-        )
-        per_county = Counter(h.village_id[:6] for h in households)
-        persons_per_county = Counter(county_of[p.household_number] for p in persons)
-        audit_record_many(
-            actor=actor,
-            action="registry.bulk_register",
-            entries=[
-                (
-                    ("registry.household", ""),
-                    county,
-                    None,
-                    {"households": n, "persons": persons_per_county[county]},
-                )
-                for county, n in sorted(per_county.items())
-            ],
-        )
-    return BulkResult(len(households), len(persons), len(events))
+                ids[p.household_number],
+                p.relation_id,
+                p.name,
+                blob,
+                index,
+                sex,
+                birth,
+                p.ethnicity_id,
+                p.education_id,
+                p.schooling_id,
+                p.health_id,
+                p.labour_id,
+                p.work_status_id,
+                *p.flags,
+                p.joined_on,
+                p.join_reason_id,
+                p.left_on,
+                p.leave_reason_id,
+                1,
+            )
+            for p, blob, index, sex, birth in zip(
+                persons,
+                checked.id_blobs,
+                checked.id_indexes,
+                checked.sexes,
+                checked.births,
+                strict=True,
+            )
+        ),
+    )
+    county_of = {h.number: h.village_id[:6] for h in households}
+    per_county = Counter(county_of.values())
+    persons_per_county = Counter(county_of[p.household_number] for p in persons)
+    audit_record_many(
+        actor=actor,
+        action="registry.bulk_register",
+        entries=[
+            (
+                ("registry.household", ""),
+                county,
+                None,
+                {"households": n, "persons": persons_per_county[county]},
+            )
+            for county, n in sorted(per_county.items())
+        ],
+    )
+    villages_changed({h.village_id for h in households})
+    return BulkResult(len(households), len(persons), events)
 
 
 INCOME_FIELDS = ("wages", "production", "property_income", "transfers", "costs")
@@ -594,26 +612,35 @@ def income_bulk_set(*, actor, county_code: str, rows: list[tuple]) -> int:
     """Write many new yearly income records (number, year, *amounts) of one county, set-based."""
     from battlemap.core.bulk import bulk_insert
 
+    from .bulk import LOOKUP_CHUNK
+
     numbers = {row[0] for row in rows}
-    ids = dict(
-        Household.objects.filter(county_code=county_code, number__in=numbers).values_list(
-            "number", "id"
-        )
-    )
+    households = Household.objects.filter(county_code=county_code)
+    if len(numbers) <= LOOKUP_CHUNK:
+        households = households.filter(number__in=numbers)
+    # else a batch that covers much of the county: reading the county beats a huge IN list.
+    ids = dict(households.values_list("number", "id"))
     this_year = timezone.localdate().year
-    for row in rows:
-        number, year, *amounts = row
+    first_bad = next(
+        (
+            row
+            for row in rows
+            if row[0] not in ids or not 2000 <= row[1] <= this_year or min(row[2:], default=0) < 0
+        ),
+        None,
+    )
+    if first_bad is not None:
+        number, year, *amounts = first_bad
         if number not in ids:
             raise ValidationFailed(_("户编号%(n)s不存在。") % {"n": number}, field="number")
         if not 2000 <= year <= this_year:
             raise ValidationFailed(_("年度%(y)s不合理。") % {"y": year}, field="year", value=year)
-        if any(a < 0 for a in amounts):
-            raise ValidationFailed(_("收入金额不能为负数。"), field="amount", value=number)
+        raise ValidationFailed(_("收入金额不能为负数。"), field="amount", value=number)
     with transaction.atomic():
         count = bulk_insert(
             IncomeRecord,
             ("household", "year", *INCOME_FIELDS),
-            ((ids[number], year, *amounts) for number, year, *amounts in rows),
+            ((ids[row[0]], *row[1:]) for row in rows),
         )
         audit_record(
             actor=actor,
