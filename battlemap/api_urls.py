@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from battlemap.board import api as board_api
 from battlemap.regions.api import RegionViewSet
 from battlemap.registry.api import HouseholdViewSet, PersonViewSet
 
@@ -14,6 +15,10 @@ router.register("persons", PersonViewSet, basename="person")
 
 urlpatterns = [
     path("", include(router.urls)),
+    path("board/indicators/", board_api.IndicatorList.as_view(), name="board-indicators"),
+    path("board/<str:code>/", board_api.RegionBoard.as_view(), name="board-region"),
+    path("board/<str:code>/trend/", board_api.RegionTrend.as_view(), name="board-trend"),
+    path("board/<str:code>/geo/", board_api.RegionGeometry.as_view(), name="board-geo"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
 ]

@@ -84,6 +84,9 @@ def foreign_keys_checked_once(*models) -> Iterator[None]:
         return
     tables = [model._meta.db_table for model in models]
     with transaction.atomic(), connection.cursor() as cursor:
+        # A table with deferred checks pending in this transaction (rows written before the
+        # block) cannot be altered: run those checks now, as Django's own test cases do.
+        connection.check_constraints()
         cursor.execute(
             "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) "
             "FROM pg_constraint WHERE contype = 'f' AND conrelid = ANY(%s::regclass[]) "

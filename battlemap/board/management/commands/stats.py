@@ -7,8 +7,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from battlemap.board.selectors import region_summary
 from battlemap.core.commands import date_arg, region_arg
-from battlemap.registry.selectors import FIGURE_KEYS, region_figures
+from battlemap.registry.selectors import FIGURE_KEYS
 
 # Marked with gettext_noop so makemessages extracts them; translated when printed.
 LABELS = {
@@ -34,7 +35,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         region = region_arg(options["region"])
         date = date_arg(options["date"]) if options["date"] else timezone.localdate()
-        figures = region_figures(region, date)
+        figures = region_summary(region, date)
         if options["format"] == "json":
             self.stdout.write(json.dumps(figures, ensure_ascii=False))
             return
