@@ -18,22 +18,29 @@ from .text import clean
 
 @dataclass(frozen=True)
 class RowError:
-    """One rejected cell: where it is, what it holds, what is wrong."""
+    """One rejected cell (or GeoJSON feature): where it is, what it holds, what is wrong."""
 
     sheet: str
     row: int
     column: str
     value: str
     reason: str
+    unit: str = "row"  # "row" of a sheet, or "feature" of a GeoJSON file
 
     def line(self) -> str:
-        return _("工作表“%(sheet)s” 第%(row)d行 列“%(column)s” 值“%(value)s”：%(reason)s") % {
+        values = {
             "sheet": self.sheet,
             "row": self.row,
             "column": self.column,
             "value": self.value,
             "reason": self.reason,
         }
+        if self.unit == "feature":
+            return (
+                _("文件“%(sheet)s” 第%(row)d个要素 属性“%(column)s” 值“%(value)s”：%(reason)s")
+                % values
+            )
+        return _("工作表“%(sheet)s” 第%(row)d行 列“%(column)s” 值“%(value)s”：%(reason)s") % values
 
 
 class ImportFailed(DomainError):

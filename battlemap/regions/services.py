@@ -303,3 +303,83 @@ def regions_import_workbook(*, actor, workbook) -> RegionChanges:
                 actor=actor, village=by_code[code], identified_on=identified_on, exited_on=exited_on
             )
     return changes
+
+
+BOUNDARY_CODE_KEYS = ("code", "区划代码", "adcode", "gb")
+
+
+def regions_import_boundaries(*, actor, data) -> int:
+    """Store real boundaries from a GeoJSON FeatureCollection, matched by code; all or nothing.
+
+    Each feature names its region in a property `code` (or 区划代码, adcode, gb; 6, 9 or
+    12 digits). Returns how many regions changed; a second import of the same file changes
+    nothing.
+    """
+    from shapely.geometry import shape
+    from shapely.validation import explain_validity
+
+    from .codes import normalize_code
+
+    errors: list[RowError] = []
+
+    def bad(number: int, column: str, value, reason) -> None:
+        errors.append(RowError("GeoJSON", number, column, str(value), reason, unit="feature"))
+
+    if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
+        bad(
+            0,
+            "type",
+            data.get("type") if isinstance(data, dict) else "",
+            _("文件须为GeoJSON FeatureCollection。"),
+        )
+        raise ImportFailed(errors)
+    wanted: dict[str, dict] = {}
+    known = set(Region.objects.values_list("code", flat=True))
+    for number, feature in enumerate(data.get("features") or [], start=1):
+        feature = feature if isinstance(feature, dict) else {}
+        properties = feature.get("properties") or {}
+        raw = str(next((properties[k] for k in BOUNDARY_CODE_KEYS if properties.get(k)), ""))
+        code = normalize_code(raw[3:] if raw.startswith("156") and len(raw) == 9 else raw)
+        if not code:
+            bad(number, "code", raw, _("缺少有效的区划代码属性（code）。"))
+        elif code not in known:
+            bad(number, "code", code, _("系统中没有这个区划，请先导入区划。"))
+        elif code in wanted:
+            bad(number, "code", code, _("同一区划出现了两次。"))
+        else:
+            try:
+                geom = shape(feature.get("geometry"))
+            except (AttributeError, KeyError, TypeError, ValueError, IndexError):
+                bad(number, "geometry", code, _("几何图形无法读取。"))
+                continue
+            if geom.geom_type not in ("Polygon", "MultiPolygon") or geom.is_empty:
+                bad(number, "geometry", geom.geom_type, _("须为面（Polygon或MultiPolygon）。"))
+            elif not geom.is_valid:
+                bad(
+                    number,
+                    "geometry",
+                    code,
+                    _("几何图形无效：%(why)s。") % {"why": explain_validity(geom)},
+                )
+            else:
+                wanted[code] = feature["geometry"]
+    if errors:
+        raise ImportFailed(errors)
+    changed = 0
+    with transaction.atomic():
+        for region in Region.objects.filter(code__in=wanted).select_for_update():
+            if region.geometry == wanted[region.code]:
+                continue
+            had = region.geometry is not None
+            region.geometry = wanted[region.code]
+            region.save(update_fields=["geometry"])
+            audit_record(
+                actor=actor,
+                action="region.boundary",
+                obj=region,
+                region_code=region.code,
+                before={"geometry": had},
+                after={"geometry": True},
+            )
+            changed += 1
+    return changed
