@@ -8,6 +8,7 @@ from battlemap.core import views as core_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
+    path("", include("battlemap.board.urls")),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -32,3 +32,15 @@ def today():
 
 
 D = dt.date
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """A request in English leaves English active in this thread (the middleware activates
+    the user's language and nothing deactivates it): start every test from the default."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

@@ -2,7 +2,6 @@
 
 import datetime as dt
 
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -12,21 +11,16 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from battlemap.regions.geometry import feature_collection
-from battlemap.regions.models import Region
 
 from . import selectors
 from .indicators import DEFAULT_INDICATOR, INDICATORS, KEY_FIGURES
+from .selectors import breadcrumb, region_for
 
 DATE = OpenApiParameter("date", OpenApiTypes.DATE, description="YYYY-MM-DD, default today")
 INDICATOR = OpenApiParameter(
     "indicator", OpenApiTypes.STR, enum=list(INDICATORS), description="map colour and ranking"
 )
 PERIOD = OpenApiParameter("period", OpenApiTypes.STR, enum=["month", "year"])
-
-
-def region_for(user, code: str) -> Region:
-    """A region the user may see; any other code answers 404, existing or not."""
-    return get_object_or_404(Region.objects.visible_to(user), code=code)
 
 
 def date_param(request) -> dt.date:
@@ -41,24 +35,6 @@ def date_param(request) -> dt.date:
     if value > today:
         raise ValidationError({"date": _("日期不能晚于今天。")})
     return value
-
-
-def breadcrumb(user, region: Region) -> list[dict]:
-    """The region's ancestors the user may see, top first, then the region itself."""
-    chain, node = [], region
-    while node is not None:
-        chain.append(node)
-        node = node.parent
-    visible = set(
-        Region.objects.visible_to(user)
-        .filter(code__in=[r.code for r in chain])
-        .values_list("code", flat=True)
-    )
-    return [
-        {"code": r.code, "name": r.name, "level": r.level}
-        for r in reversed(chain)
-        if r.code in visible
-    ]
 
 
 class IndicatorList(APIView):
@@ -86,7 +62,7 @@ class RegionBoard(APIView):
             raise ValidationError({"indicator": _("未知的指标。")})
         date = date_param(request)
         data = selectors.board(region, date, indicator)
-        first = selectors.first_date()
+        first = selectors.first_date(region.code)
         data["breadcrumb"] = breadcrumb(request.user, region)
         data["first_date"] = first.isoformat() if first else None
         data["today"] = timezone.localdate().isoformat()

@@ -8,6 +8,7 @@ by averaging children. Later issues add indicators here and nowhere else.
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 # ColorBrewer "Reds" (light → dark) and "Greens": sequential, print-safe.
 REDS = ("#fff5f0", "#fee0d2", "#fcbba1", "#fc9272", "#fb6a4a", "#de2d26", "#a50f15")
@@ -69,7 +70,7 @@ def indicator(**kwargs) -> Indicator:
 indicator(
     name="households_registered",
     label=_("建档立卡户"),
-    unit=_("户"),
+    unit=pgettext_lazy("unit", "户"),
     numerator="households_registered",
     higher_is_worse=False,
     records="registered",
@@ -77,7 +78,7 @@ indicator(
 indicator(
     name="persons_registered",
     label=_("建档立卡人口"),
-    unit=_("人"),
+    unit=pgettext_lazy("unit", "人"),
     numerator="persons_registered",
     higher_is_worse=False,
     records="registered",
@@ -85,14 +86,14 @@ indicator(
 indicator(
     name="households_poor",
     label=_("未脱贫户"),
-    unit=_("户"),
+    unit=pgettext_lazy("unit", "户"),
     numerator="households_poor",
     records="poor",
 )
 indicator(
     name="persons_poor",
     label=_("未脱贫人口"),
-    unit=_("人"),
+    unit=pgettext_lazy("unit", "人"),
     numerator="persons_poor",
     records="poor",
 )
@@ -109,7 +110,7 @@ indicator(
 indicator(
     name="rural_population",
     label=_("农村户籍人口"),
-    unit=_("人"),
+    unit=pgettext_lazy("unit", "人"),
     numerator="rural_population",
     higher_is_worse=False,
     colors=GREENS,
@@ -117,14 +118,14 @@ indicator(
 indicator(
     name="poor_villages",
     label=_("贫困村"),
-    unit=_("个"),
+    unit=pgettext_lazy("unit", "个"),
     numerator="poor_villages",
     records="poor_villages",
 )
 indicator(
     name="poor_villages_exited",
     label=_("已出列贫困村"),
-    unit=_("个"),
+    unit=pgettext_lazy("unit", "个"),
     numerator="poor_villages_exited",
     higher_is_worse=False,
     colors=GREENS,

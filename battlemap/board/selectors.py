@@ -2,23 +2,73 @@
 
 import datetime as dt
 
+from django.db import connection
+from django.shortcuts import get_object_or_404
+
+from battlemap.regions.models import Region
+
 from .indicators import INDICATORS
 from .measures import MEASURES
 from .models import Figure
 
 
+def region_for(user, code: str) -> Region:
+    """A region the user may see; any other code answers 404, existing or not."""
+    return get_object_or_404(Region.objects.visible_to(user), code=code)
+
+
+def breadcrumb(user, region: Region) -> list[dict]:
+    """The region's ancestors the user may see, top first, then the region itself."""
+    chain, node = [], region
+    while node is not None:
+        chain.append(node)
+        node = node.parent
+    visible = set(
+        Region.objects.visible_to(user)
+        .filter(code__in=[r.code for r in chain])
+        .values_list("code", flat=True)
+    )
+    return [
+        {"code": r.code, "name": r.name, "level": r.level}
+        for r in reversed(chain)
+        if r.code in visible
+    ]
+
+
+def measures_at(codes, dates, names=None) -> dict[tuple[str, dt.date], dict[str, int]]:
+    """Each measure's value for every (region, date) pair, 0 before its first change.
+
+    One statement of indexed look-ups (the latest row on or before each date), so the
+    cost depends on how many figures are asked for, not on the size of the registry.
+    """
+    names = list(names or MEASURES)
+    pairs = [(code, date) for code in codes for date in dates]
+    out = {pair: dict.fromkeys(names, 0) for pair in pairs}
+    if not pairs:
+        return out
+    table = connection.ops.quote_name(Figure._meta.db_table)
+    lookup = (
+        f"SELECT %s, %s, %s, (SELECT f.value FROM {table} f WHERE f.region_code = %s "  # noqa: S608
+        "AND f.measure = %s AND f.date <= %s ORDER BY f.date DESC LIMIT 1)"
+    )
+    for start in range(0, len(pairs) * len(names), LOOKUPS_PER_STATEMENT):
+        batch = [(c, d, n) for c, d in pairs for n in names][start : start + LOOKUPS_PER_STATEMENT]
+        sql = " UNION ALL ".join([lookup] * len(batch))
+        params = [v for c, d, n in batch for v in (c, d.isoformat(), n, c, n, d)]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            for code, date, name, value in cursor.fetchall():
+                key = (code, date if isinstance(date, dt.date) else dt.date.fromisoformat(date))
+                out[key][name] = value or 0
+    return out
+
+
+LOOKUPS_PER_STATEMENT = 400
+
+
 def measures_on(region_code: str, date: dt.date, names=None) -> dict[str, int]:
     """Each measure's value for a region on a date (0 before its first change)."""
-    out = {}
-    for name in names or MEASURES:
-        value = (
-            Figure.objects.filter(region_code=region_code, measure=name, date__lte=date)
-            .order_by("-date")
-            .values_list("value", flat=True)
-            .first()
-        )
-        out[name] = value or 0
-    return out
+    return measures_at([region_code], [date], names)[(region_code, date)]
 
 
 def series(region_code: str, name: str) -> list[tuple[dt.date, int]]:
@@ -68,17 +118,28 @@ def indicator_values(measures: dict[str, int]) -> dict:
     return {name: item.value(measures) for name, item in INDICATORS.items()}
 
 
-def first_date() -> dt.date | None:
-    """The earliest date anything was recorded: where the map's date control starts."""
-    return Figure.objects.order_by("date").values_list("date", flat=True).first()
+def first_date(region_code: str | None = None) -> dt.date | None:
+    """The earliest date anything was recorded for a region (all regions when None):
+    where the map's date control starts. One index look-up per measure."""
+    rows = Figure.objects.all()
+    if region_code:
+        rows = rows.filter(region_code=region_code)
+    dates = [
+        rows.filter(measure=name).order_by("date").values_list("date", flat=True).first()
+        for name in MEASURES
+    ]
+    dates = [d for d in dates if d is not None]
+    return min(dates) if dates else None
 
 
 def board(region, date: dt.date, indicator: str) -> dict:
     """Everything the map page draws for a region on a date: its figures and its children's."""
-    measures = measures_on(region.code, date)
+    kids = list(region.children.order_by("code"))
+    values = measures_at([region.code, *(c.code for c in kids)], [date])
+    measures = values[(region.code, date)]
     children = []
-    for child in region.children.order_by("code"):
-        child_measures = measures_on(child.code, date)
+    for child in kids:
+        child_measures = values[(child.code, date)]
         children.append(
             {
                 "code": child.code,
@@ -111,30 +172,27 @@ def board(region, date: dt.date, indicator: str) -> dict:
 
 def trend(region, *, period: str, until: dt.date) -> list[dict]:
     """Measures and indicators at each year-end or month-end from the first record to `until`."""
-    start = first_date()
+    start = first_date(region.code)
     if start is None:
         return []
-    steps = {name: series(region.code, name) for name in MEASURES}
     points = []
     year, month = start.year, start.month if period == "month" else 12
     while True:
         if period == "month":
-            nxt = dt.date(year + (month == 12), month % 12 + 1, 1)
-            point = nxt - dt.timedelta(days=1)
-        else:
-            point = dt.date(year, 12, 31)
-        point = min(point, until)
-        measures = {name: value_at(rows, point) for name, rows in steps.items()}
-        points.append(
-            {
-                "date": point.isoformat(),
-                "measures": measures,
-                "indicators": indicator_values(measures),
-            }
-        )
-        if point >= until:
-            return points
-        if period == "month":
+            point = dt.date(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1)
             year, month = (year + 1, 1) if month == 12 else (year, month + 1)
         else:
+            point = dt.date(year, 12, 31)
             year += 1
+        points.append(min(point, until))
+        if point >= until:
+            break
+    values = measures_at([region.code], points)
+    return [
+        {
+            "date": point.isoformat(),
+            "measures": values[(region.code, point)],
+            "indicators": indicator_values(values[(region.code, point)]),
+        }
+        for point in points
+    ]

@@ -1,32 +1,24 @@
-"""Pages every user reaches first: the home page with the figures of their regions."""
-
-import datetime as dt
+"""The page every user reaches first: the battle map of their top region."""
 
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
-from django.utils import timezone
+from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from battlemap.accounts.scopes import top_region_codes
 from battlemap.regions.models import Region
-from battlemap.registry.selectors import region_figures
 
 
 @login_required
 def home(request):
-    """The user's top regions with their registry figures on ?date= (default today)."""
-    today = timezone.localdate()
-    date = _date_param(request.GET.get("date"), today)
-    regions = Region.objects.visible_to(request.user).filter(
-        code__in=top_region_codes(request.user)
+    """Open the map of the user's first top region (keeping ?date= and ?indicator=)."""
+    top = (
+        Region.objects.visible_to(request.user)
+        .filter(code__in=top_region_codes(request.user))
+        .order_by("code")
+        .first()
     )
-    cards = [{"region": region, "figures": region_figures(region, date)} for region in regions]
-    return render(request, "home.html", {"cards": cards, "date": date, "today": today})
-
-
-def _date_param(raw: str | None, today: dt.date) -> dt.date:
-    """The ?date= of a page: a real date not after today; anything else means today."""
-    try:
-        value = dt.date.fromisoformat(raw or "")
-    except ValueError:
-        return today
-    return min(value, today)
+    if top is None:
+        return render(request, "home.html")
+    url = reverse("board:map", args=[top.code])
+    query = request.GET.urlencode()
+    return redirect(f"{url}?{query}" if query else url)

@@ -1,13 +1,20 @@
 """One FilterSet per list, shared by the HTML pages and the API."""
 
+import re
+
 import django_filters
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from battlemap.core import crypto
+from battlemap.core.idnumber import normalize as normalize_id_number
 from battlemap.regions.codes import normalize_code, prefix_of
 
 from .models import Household, Person
 from .querysets import POOR_KINDS
+
+ID_NUMBER = re.compile(r"^\d{17}[\dX]$")
 
 
 def _region(queryset, field, value):
@@ -22,14 +29,20 @@ class HouseholdFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         method="filter_status",
         label=_("状态"),
-        choices=[("poor", _("贫困")), ("exited", _("已脱贫")), ("removed", _("已清退"))],
+        choices=[
+            ("registered", _("建档立卡（未清退）")),
+            ("poor", _("贫困")),
+            ("exited", _("已脱贫")),
+            ("removed", _("已清退")),
+        ],
     )
     date = django_filters.DateFilter(method="filter_noop", label=_("状态日期（默认今天）"))
     number = django_filters.CharFilter(lookup_expr="exact", label=_("户编号"))
+    q = django_filters.CharFilter(method="filter_search", label=_("成员姓名、完整证件号码或户编号"))
 
     class Meta:
         model = Household
-        fields = ["region", "status", "date", "number"]
+        fields = ["region", "status", "date", "number", "q"]
 
     def filter_region(self, queryset, name, value):
         return _region(queryset, "village__code", value)
@@ -38,9 +51,25 @@ class HouseholdFilter(django_filters.FilterSet):
         return queryset  # read by filter_queryset, which annotates status on this date
 
     def filter_status(self, queryset, name, value):
+        if value == "registered":  # as `registered_on`: identified by then, not removed
+            return queryset.filter(status_kind__isnull=False).exclude(status_kind="removed")
         if value == "poor":
             return queryset.filter(status_kind__in=POOR_KINDS)
         return queryset.filter(status_kind=value)
+
+    def filter_search(self, queryset, name, value):
+        """A full ID number matches exactly through the blind index (numbers are stored
+        encrypted, so there is no partial match); anything else matches member names
+        (any member, past or present) or the household number."""
+        value = value.strip()
+        number = normalize_id_number(value)
+        if ID_NUMBER.match(number):
+            members = Person.objects.filter(id_index=crypto.blind_index(number))
+            return queryset.filter(pk__in=members.values("household_id"))
+        members = Person.objects.filter(name__contains=value)
+        return queryset.filter(
+            models.Q(pk__in=members.values("household_id")) | models.Q(number=value)
+        )
 
     def filter_queryset(self, queryset):
         date = self.form.cleaned_data.get("date") or timezone.localdate()

@@ -80,7 +80,7 @@ class Household(models.Model):
     housing_secure = models.BooleanField(_("住房安全有保障"), default=True)
     water_secure = models.BooleanField(_("饮水安全有保障"), default=True)
     phone_cipher = models.BinaryField(_("联系电话（密文）"), null=True, blank=True)
-    phone_index = models.CharField(max_length=40, blank=True, db_index=True, editable=False)
+    phone_index = models.CharField(max_length=40, blank=True, editable=False)
     note = models.TextField(_("备注"), blank=True)
     version = models.PositiveIntegerField(_("版本"), default=1, editable=False)
 
@@ -95,6 +95,9 @@ class Household(models.Model):
                 fields=["county_code", "number"], name="household_number_unique_in_county"
             ),
         ]
+        # Exact lookup only: db_index=True would add a LIKE index on PostgreSQL, which no
+        # query uses and every bulk write pays for.
+        indexes = [models.Index(fields=["phone_index"], name="household_phone_index")]
 
     def __str__(self) -> str:
         return self.number
@@ -119,7 +122,11 @@ class HouseholdEvent(models.Model):
         REMOVED = "removed", _("清退")
 
     household = models.ForeignKey(
-        Household, verbose_name=_("户"), on_delete=models.CASCADE, related_name="events"
+        Household,
+        verbose_name=_("户"),
+        on_delete=models.CASCADE,
+        related_name="events",
+        db_index=False,  # household_event_one_a_day (household, date) serves its lookups
     )
     kind = models.CharField(_("变更类型"), max_length=20, choices=Kind.choices)
     date = models.DateField(_("日期"))
@@ -132,7 +139,6 @@ class HouseholdEvent(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["household", "date"], name="household_event_one_a_day"),
         ]
-        indexes = [models.Index(fields=["date", "kind"])]
 
     def __str__(self) -> str:
         return f"{self.household_id} {self.get_kind_display()} {self.date}"
@@ -151,7 +157,7 @@ class Person(models.Model):
     relation = _code(CodeTable.RELATION, _("与户主关系"))
     name = models.CharField(_("姓名"), max_length=50)
     id_cipher = models.BinaryField(_("证件号码（密文）"))
-    id_index = models.CharField(max_length=40, unique=True, editable=False)
+    id_index = models.CharField(max_length=40, editable=False)  # unique: see Meta
     sex = models.CharField(_("性别"), max_length=1, choices=Sex.choices)
     birth_date = models.DateField(_("出生日期"))
     ethnicity = _code(CodeTable.ETHNICITY, _("民族"), null=True)
@@ -176,6 +182,9 @@ class Person(models.Model):
         verbose_name_plural = _("家庭成员")
         ordering = ["household_id", "id"]
         constraints = [
+            # One person, one file. A constraint rather than unique=True, which would add a
+            # LIKE index on PostgreSQL that no query uses and every bulk write pays for.
+            models.UniqueConstraint(fields=["id_index"], name="person_id_index_unique"),
             models.CheckConstraint(
                 condition=models.Q(left_on__isnull=True)
                 | models.Q(joined_on__isnull=True)
@@ -206,7 +215,11 @@ class IncomeRecord(models.Model):
     """A household's income in one year, by source, in 元; net income is derived."""
 
     household = models.ForeignKey(
-        Household, verbose_name=_("户"), on_delete=models.CASCADE, related_name="incomes"
+        Household,
+        verbose_name=_("户"),
+        on_delete=models.CASCADE,
+        related_name="incomes",
+        db_index=False,  # income_household_year (household, year) serves its lookups
     )
     year = models.PositiveSmallIntegerField(_("年度"))
     wages = models.DecimalField(_("工资性收入"), max_digits=12, decimal_places=2, default=0)

@@ -1,4 +1,4 @@
-"""A county user logs in and sees the county's figures, in Chinese, served offline."""
+"""A county user logs in and lands on the county's battle map, in Chinese, served offline."""
 
 import pytest
 from django.conf import settings
@@ -26,16 +26,11 @@ def test_login_and_home_figures(page, live_server):
     page.fill("input[name=username]", "county_admin")
     page.fill("input[name=password]", "pw-12345678")
     page.click(".login button[type=submit]")
-    page.wait_for_selector(".card")
+    page.wait_for_url("**/map/341824000000/")
+    page.wait_for_selector("#map-chart[data-ready='1']")
     text = page.inner_text("main")
     assert "绩溪县" in text
-    figures = dict(
-        zip(
-            page.locator(".figures dt").all_inner_texts(),
-            page.locator(".figures dd").all_inner_texts(),
-            strict=True,
-        )
-    )
+    figures = shown_figures(page)
     assert figures["建档立卡户"] == "1"
     assert figures["未脱贫人口"] == "3"
     hosts = {url.split("/")[2] for url in page.requests}
@@ -70,16 +65,21 @@ def test_home_figures_on_a_past_date(page, live_server):
     page.fill("input[name=username]", "u")
     page.fill("input[name=password]", "pw-12345678")
     page.click(".login button[type=submit]")
+    page.wait_for_url("**/map/341824000000/")
     page.fill("input[name=date]", "2016-06-30")
-    page.click(".datebar button")
+    page.click(".board-controls button[type=submit]")
     page.wait_for_url("**date=2016-06-30**")
-    figures = dict(
+    assert shown_figures(page)["未脱贫人口"] == "2"
+    page.goto(live_server.url + "/?date=2017-01-01")
+    assert page.url.endswith("/map/341824000000/?date=2017-01-01")
+    assert page.locator(".figure-value").nth(3).inner_text() == "0"
+
+
+def shown_figures(page) -> dict[str, str]:
+    return dict(
         zip(
-            page.locator(".figures dt").all_inner_texts(),
-            page.locator(".figures dd").all_inner_texts(),
+            page.locator(".figure-label").all_inner_texts(),
+            page.locator(".figure-value").all_inner_texts(),
             strict=True,
         )
     )
-    assert figures["未脱贫人口"] == "2"
-    page.goto(live_server.url + "/?date=2017-01-01")
-    assert page.locator(".figures dd").nth(3).inner_text() == "0"

@@ -20,7 +20,7 @@ PLACEHOLDER = re.compile(r"%\(\w+\)[-#0 +]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa]")
 
 
 def read_po(path: Path) -> list[dict]:
-    """Entries of a .po file (no plural forms in this project): msgid, msgstr and flags."""
+    """Entries of a .po file (no plural forms in this project): context, msgid, msgstr, flags."""
     entries, entry, key = [], None, None
     for line in [*path.read_text(encoding="utf-8").splitlines(), ""]:
         if not line.strip():
@@ -28,14 +28,20 @@ def read_po(path: Path) -> list[dict]:
                 entries.append(entry)
             entry = None
             continue
-        entry = entry or {"msgid": "", "msgstr": "", "flags": set(), "obsolete": False}
+        entry = entry or {
+            "msgctxt": "",
+            "msgid": "",
+            "msgstr": "",
+            "flags": set(),
+            "obsolete": False,
+        }
         if line.startswith("#,"):
             entry["flags"].update(flag.strip() for flag in line[2:].split(","))
         elif line.startswith("#~"):
             entry["obsolete"] = True
         elif line.startswith("#"):
             continue
-        elif line.startswith(('msgid "', 'msgstr "')):
+        elif line.startswith(('msgctxt "', 'msgid "', 'msgstr "')):
             key, _sep, literal = line.partition(" ")
             entry[key] = ast.literal_eval(literal)
         elif line.startswith('"'):
@@ -82,7 +88,16 @@ def test_translations_are_english(po_entries):
 def test_compiled_catalogue_matches_the_po(po_entries):
     with open(LC_MESSAGES / "django.mo", "rb") as mo:
         catalogue = gettext.GNUTranslations(mo)
-    stale = [e["msgid"] for e in po_entries if catalogue.gettext(e["msgid"]) != e["msgstr"]]
+    stale = [
+        e["msgid"]
+        for e in po_entries
+        if (
+            catalogue.pgettext(e["msgctxt"], e["msgid"])
+            if e["msgctxt"]
+            else catalogue.gettext(e["msgid"])
+        )
+        != e["msgstr"]
+    ]
     assert stale == [], "django.mo is out of date: run scripts/messages.sh"
 
 

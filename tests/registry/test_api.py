@@ -303,7 +303,9 @@ def test_query_count_does_not_grow_with_rows(world):
         return counts
 
     small = query_counts()
-    assert max(small) <= 9  # detail: household, members + 3 code tables, events, incomes, session, user
+    assert (
+        max(small) <= 9
+    )  # detail: household, members + 3 code tables, events, incomes, session, user
     for i in range(6):
         register(world.v4, f"X{i}", D(2015, 10, 1), 3)
     household_event_add(actor=ACTOR, household=world.h["H1"], kind="exited", date=D(2021, 1, 1))

@@ -1,6 +1,7 @@
-"""Template filters for figures: percentages and thousands separators."""
+"""Template filters for figures: percentages, thousands separators, indicator values, codes."""
 
 from django import template
+from django.utils.translation import get_language
 
 register = template.Library()
 
@@ -18,3 +19,24 @@ def thousands(value) -> str:
     if value is None:
         return "—"
     return f"{value:,}"
+
+
+@register.filter
+def figure(value, decimals: int = 0) -> str:
+    """An indicator's value as the map's JavaScript shows it: 5,307 or 7.10; None → '—'."""
+    if value is None:
+        return "—"
+    decimals = int(decimals)
+    if decimals:
+        return f"{value:,.{decimals}f}"
+    return f"{value:,}"
+
+
+@register.filter
+def codelabel(code) -> str:
+    """A code-table entry in the user's language (the tables carry an English label)."""
+    if code is None:
+        return "—"
+    if get_language() == "en" and code.label_en:
+        return code.label_en
+    return code.label

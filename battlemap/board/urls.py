@@ -1,0 +1,14 @@
+"""The battle map's pages; their JSON is under /api/v1/board/ (battlemap/api_urls.py)."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "board"
+
+urlpatterns = [
+    path("map/<str:code>/", views.region_map, name="map"),
+    path("map/<str:code>/households/", views.household_list, name="households"),
+    path("screen/<str:code>/", views.region_screen, name="screen"),
+    path("households/<int:pk>/", views.household_file, name="household"),
+]

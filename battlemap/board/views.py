@@ -1,0 +1,318 @@
+"""The battle map's pages: a region's map, its households, a household's file, the big screen.
+
+Thin views: read the date and indicator from the query string, fetch the region or the
+household through the user's scope (a miss is a 404, existing or not), call the board
+selectors, render. The map and the big screen draw the same JSON the API serves
+(/api/v1/board/…); the page embeds the first answer so it shows figures before any
+script runs, and the scripts (static/js/) redraw from the API when the date changes.
+"""
+
+import datetime as dt
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+
+from battlemap.accounts.scopes import top_region_codes
+from battlemap.regions.codes import Level
+from battlemap.regions.models import Region
+from battlemap.registry.codebook import HEAD
+from battlemap.registry.filters import HouseholdFilter
+from battlemap.registry.models import Household, Person
+from battlemap.registry.selectors import household_incomes
+from battlemap.registry.status import KIND_STATE, POOR, state_label, state_on
+
+from . import selectors
+from .indicators import DEFAULT_INDICATOR, INDICATORS, KEY_FIGURES
+from .sections import household_sections
+
+PAGE_SIZE = 50
+STATUS_CHOICES = ("registered", "poor", "exited", "removed")
+
+
+def page_date(request: HttpRequest) -> tuple[dt.date, dt.date]:
+    """The ?date= of a page (a real date, not after today; anything else means today), and today."""
+    today = timezone.localdate()
+    try:
+        value = dt.date.fromisoformat(request.GET.get("date") or "")
+    except ValueError:
+        return today, today
+    return min(value, today), today
+
+
+def page_indicator(request: HttpRequest) -> str:
+    name = request.GET.get("indicator")
+    return name if name in INDICATORS else DEFAULT_INDICATOR
+
+
+def _url(name: str, code: str, **params) -> str:
+    query = urlencode({k: v for k, v in params.items() if v})
+    return reverse(name, args=[code]) + (f"?{query}" if query else "")
+
+
+def region_link(region: dict | Region, date: dt.date, indicator: str) -> str:
+    """Where a click on a region goes: its map, or for a village its household list."""
+    code = region["code"] if isinstance(region, dict) else region.code
+    level = region["level"] if isinstance(region, dict) else region.level
+    if level == Level.VILLAGE:
+        return _url("board:households", code, date=date.isoformat())
+    return _url("board:map", code, date=date.isoformat(), indicator=indicator)
+
+
+def records_link(region: Region, indicator, date: dt.date) -> str | None:
+    """The rows behind a figure: the households it counts, or the regions it rates."""
+    if indicator.records in ("registered", "poor"):
+        return _url(
+            "board:households", region.code, status=indicator.records, date=date.isoformat()
+        )
+    if indicator.records == "poor_villages":
+        if region.level == Level.VILLAGE:
+            return None
+        return _url("board:map", region.code, date=date.isoformat(), indicator=indicator.name)
+    return None
+
+
+def board_context(request: HttpRequest, region: Region) -> dict:
+    """What the map page and the big screen render: the board selector's answer, as the API."""
+    date, today = page_date(request)
+    indicator = page_indicator(request)
+    data = selectors.board(region, date, indicator)
+    first = selectors.first_date(region.code)
+    data["breadcrumb"] = selectors.breadcrumb(request.user, region)
+    data["first_date"] = first.isoformat() if first else None
+    data["today"] = today.isoformat()
+
+    figures = []
+    for name in KEY_FIGURES:
+        item = INDICATORS[name]
+        figures.append(
+            {
+                "indicator": item,
+                "value": data["indicators"][name],
+                "numerator": data["measures"].get(item.numerator) if item.denominator else None,
+                "denominator": data["measures"].get(item.denominator) if item.denominator else None,
+                "url": records_link(region, item, date),
+            }
+        )
+    children = {child["code"]: child for child in data["children"]}
+    chosen = INDICATORS[indicator]
+    ranking = [
+        {
+            "rank": rank,
+            "child": children[code],
+            "value": children[code]["indicators"][indicator],
+            "url": region_link(children[code], date, indicator),
+        }
+        for rank, code in enumerate(data["ranking"], start=1)
+    ]
+    child_level = data["children"][0]["level"] if data["children"] else None
+    first_day = first or date
+    return {
+        "region": region,
+        "board": data,
+        "date": date,
+        "today": today,
+        "first_date": first_day,
+        "slider_max": max((today - first_day).days, 0),
+        "slider_value": min(max((date - first_day).days, 0), max((today - first_day).days, 0)),
+        "indicator": chosen,
+        "indicators": list(INDICATORS.values()),
+        "figures": figures,
+        "ranking": ranking,
+        "child_level": Level(child_level).label if child_level else "",
+        "breadcrumb": [
+            {**crumb, "url": region_link(crumb, date, indicator)} for crumb in data["breadcrumb"]
+        ],
+        "meta": {
+            "key_figures": list(KEY_FIGURES),
+            "indicators": {name: item.as_dict() for name, item in INDICATORS.items()},
+            "ui": {"loadFailed": _("数据加载失败，请检查网络后刷新页面。")},
+        },
+    }
+
+
+@login_required
+def region_map(request, code: str):
+    """The battle map of a region: figures, map of its children, ranking and trend on a date."""
+    region = selectors.region_for(request.user, code)
+    if region.level == Level.VILLAGE:
+        return redirect(_url("board:households", region.code, date=request.GET.get("date")))
+    context = board_context(request, region)
+    tops = Region.objects.visible_to(request.user).filter(code__in=top_region_codes(request.user))
+    # A user over several regions (two townships, say) switches between their maps here.
+    context["tops"] = [top for top in tops if top.code != region.code] if len(tops) > 1 else []
+    return render(request, "board/map.html", context)
+
+
+@login_required
+def region_screen(request, code: str):
+    """The big screen (大屏) for the command hall: the same data, dark, large, refreshing itself."""
+    region = selectors.region_for(request.user, code)
+    if region.level == Level.VILLAGE:
+        return redirect(_url("board:households", region.code, date=request.GET.get("date")))
+    context = board_context(request, region)
+    context["pinned"] = bool(request.GET.get("date"))
+    return render(request, "board/screen.html", context)
+
+
+@login_required
+def household_list(request, code: str):
+    """The households of a region (the village page) with status and members on a date."""
+    region = selectors.region_for(request.user, code)
+    date, today = page_date(request)
+    data = request.GET.copy()
+    data["region"] = region.code
+    data["date"] = date.isoformat()
+    queryset = Household.objects.visible_to(request.user).select_related("village", "main_cause")
+    filterset = HouseholdFilter(data, queryset=queryset)
+    households = filterset.qs.order_by("village_id", "number")
+    page = Paginator(households, PAGE_SIZE).get_page(request.GET.get("page"))
+    # One query each for members and incomes of the whole page, whatever its length.
+    rows = household_rows(
+        page.object_list.prefetch_related(
+            Prefetch("members", queryset=Person.objects.select_related("relation")), "incomes"
+        ),
+        date,
+    )
+    query = data.copy()
+    query.pop("region", None)
+    query.pop("page", None)
+    chosen = data.get("status") if data.get("status") in STATUS_CHOICES else ""
+    return render(
+        request,
+        "board/households.html",
+        {
+            "region": region,
+            "date": date,
+            "today": today,
+            "breadcrumb": [
+                {**crumb, "url": region_link(crumb, date, DEFAULT_INDICATOR)}
+                for crumb in selectors.breadcrumb(request.user, region)
+            ],
+            "filterset": filterset,
+            "status_choices": [
+                (value, label)
+                for value, label in filterset.form.fields["status"].choices
+                if value in STATUS_CHOICES
+            ],
+            "status": chosen,
+            "q": data.get("q", ""),
+            "page": page,
+            "rows": rows,
+            "query": query.urlencode(),
+        },
+    )
+
+
+def household_rows(households, date: dt.date) -> list[dict]:
+    """Each household with its head, members present on the date and latest income per person."""
+    rows = []
+    for household in households:
+        members = list(household.members.all())
+        present = [p for p in members if p.present_on(date)]
+        head = household_head(members, present)
+        incomes = [row for row in household_incomes(household) if row["year"] <= date.year]
+        state = KIND_STATE.get(household.status_kind or "", "none")
+        rows.append(
+            {
+                "household": household,
+                "head": head,
+                "members": len(present),
+                "state": state,
+                "state_label": state_label(state),
+                "income": incomes[-1] if incomes else None,
+            }
+        )
+    return rows
+
+
+def household_head(members: list, present: list):
+    """The head (户主) among the members present, else the last one on file."""
+    heads = [p for p in present if p.relation.label == HEAD]
+    heads = heads or [p for p in members if p.relation.label == HEAD]
+    return heads[-1] if heads else None
+
+
+@login_required
+def household_file(request, pk: int):
+    """One household's file: members, status history, income by year, basic guarantees."""
+    household = get_object_or_404(
+        Household.objects.visible_to(request.user)
+        .select_related(
+            "village__parent",
+            "main_cause",
+            "other_cause_1",
+            "other_cause_2",
+            "household_type",
+            "standard",
+        )
+        .prefetch_related(
+            Prefetch(
+                "members",
+                queryset=Person.objects.select_related(
+                    "relation",
+                    "health",
+                    "labour",
+                    "education",
+                    "schooling",
+                    "work_status",
+                    "ethnicity",
+                    "join_reason",
+                    "leave_reason",
+                ),
+            ),
+            "events",
+            "incomes",
+        ),
+        pk=pk,
+    )
+    date, today = page_date(request)
+    events = sorted(household.events.all(), key=lambda e: e.date)
+    timeline = []
+    for event in events:
+        state = KIND_STATE[event.kind]
+        timeline.append({"event": event, "state": state, "state_label": state_label(state)})
+    state = state_on([(e.date, e.kind) for e in events], date)
+    members = [
+        {"person": person, "present": person.present_on(date)} for person in household.members.all()
+    ]
+    guarantees = [
+        (_("不愁吃穿"), household.food_clothing_secure),
+        (_("义务教育有保障"), household.education_secure),
+        (_("基本医疗有保障"), household.medical_secure),
+        (_("住房安全有保障"), household.housing_secure),
+        (_("饮水安全有保障"), household.water_secure),
+    ]
+    village = household.village
+    return render(
+        request,
+        "board/household.html",
+        {
+            "household": household,
+            "date": date,
+            "today": today,
+            "state": state,
+            "state_label": state_label(state),
+            "is_poor": state == POOR,
+            "timeline": timeline,
+            "members": members,
+            "present_count": sum(1 for m in members if m["present"]),
+            "head": household_head(
+                [m["person"] for m in members], [m["person"] for m in members if m["present"]]
+            ),
+            "incomes": household_incomes(household),
+            "guarantees": guarantees,
+            "breadcrumb": [
+                {**crumb, "url": region_link(crumb, date, DEFAULT_INDICATOR)}
+                for crumb in selectors.breadcrumb(request.user, village)
+            ],
+            "back": _url("board:households", village.code, date=date.isoformat()),
+            "sections": household_sections(request.user, household, date),
+        },
+    )
