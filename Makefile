@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/battlemap
 
-.PHONY: run test setup lint clean
+.PHONY: run test setup lint bench clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,11 @@ run: setup
 
 test: setup
 	PG_TEST_URL=$(PG_TEST_URL) ./scripts/test.sh
+
+# Scale runs (about a million persons): minutes, not part of `make test`.
+bench: setup
+	$(BIN)/python bench/bulk_registry.py --scale 100
+	$(BIN)/python bench/board_map.py --scales 1 100
 
 lint: setup
 	$(BIN)/ruff check battlemap tests bench
