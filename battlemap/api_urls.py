@@ -1,9 +1,10 @@
 """The REST API under /api/v1/, with its OpenAPI schema and browsable docs."""
 
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
+from battlemap.audit.api import AuditRecordViewSet
 from battlemap.board import api as board_api
 from battlemap.regions.api import RegionViewSet
 from battlemap.registry.api import HouseholdViewSet, PersonViewSet
@@ -12,6 +13,7 @@ router = DefaultRouter()
 router.register("regions", RegionViewSet, basename="region")
 router.register("households", HouseholdViewSet, basename="household")
 router.register("persons", PersonViewSet, basename="person")
+router.register("audit", AuditRecordViewSet, basename="audit")
 
 urlpatterns = [
     path("", include(router.urls)),
@@ -20,5 +22,6 @@ urlpatterns = [
     path("board/<str:code>/trend/", board_api.RegionTrend.as_view(), name="board-trend"),
     path("board/<str:code>/geo/", board_api.RegionGeometry.as_view(), name="board-geo"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    # The split view serves Swagger UI's start-up script as a file: no inline script (CSP).
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
 ]

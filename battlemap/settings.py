@@ -76,6 +76,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "battlemap.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "battlemap.core.middleware.LanguageMiddleware",
@@ -100,6 +101,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "battlemap.accounts.context_processors.permissions",
             ],
         },
     },
@@ -116,6 +118,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Argon2id (argon2-cffi, accounts/hashers.py) for every new password; the others only
+# read older hashes, which are upgraded to Argon2 at the next login.
+PASSWORD_HASHERS = [
+    "battlemap.accounts.hashers.BattlemapArgon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+# Username and password, refused while the username is locked (accounts/lockout.py).
+AUTHENTICATION_BACKENDS = ["battlemap.accounts.backends.LockoutModelBackend"]
+LOCKOUT_FAILURES = env_int("BATTLEMAP_LOCKOUT_FAILURES", 5)
+LOCKOUT_MINUTES = env_int("BATTLEMAP_LOCKOUT_MINUTES", 15)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -146,9 +161,14 @@ WHITENOISE_USE_FINDERS = True
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        # Token first: an anonymous call is told 401 with `WWW-Authenticate: Token`.
+        "battlemap.accounts.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # JSON only: DRF's browsable pages carry inline script and style, which the CSP
+    # forbids; people read the API through /api/v1/docs/ (Swagger UI) instead.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
@@ -166,12 +186,39 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 
+# Sessions end after BATTLEMAP_SESSION_SECONDS (a working day) and when the browser
+# closes: office computers in a township are shared.
 SESSION_COOKIE_AGE = env_int("BATTLEMAP_SESSION_SECONDS", 8 * 3600)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("BATTLEMAP_SESSION_BROWSER_CLOSE", True)
 SESSION_COOKIE_HTTPONLY = True
-CSRF_COOKIE_HTTPONLY = False
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = False  # the pages' scripts send it back in X-CSRFToken
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Behind the county's TLS proxy: secure cookies and HSTS (off for plain-HTTP trials).
+HTTPS = env_bool("BATTLEMAP_HTTPS", False)
+if HTTPS:
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = env_int("BATTLEMAP_HSTS_SECONDS", 31536000)
+# Content-Security-Policy of every response (core.middleware.SecurityHeadersMiddleware):
+# scripts and styles from Battlemap only, no inline script, nothing from elsewhere.
+CONTENT_SECURITY_POLICY = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self'",
+    "img-src": "'self' data: blob:",
+    "font-src": "'self'",
+    "connect-src": "'self'",
+    "worker-src": "'self' blob:",
+    "object-src": "'none'",
+    "base-uri": "'self'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+}
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 
 # Demo logins: every demo account gets this password.
 DEMO_PASSWORD = env_str("BATTLEMAP_DEMO_PASSWORD", "battlemap-demo")

@@ -1,15 +1,26 @@
-"""URL map: pages, the REST API under /api/v1/, the admin, and language switching."""
+"""URL map: pages, the REST API under /api/v1/, the admin, and language switching.
+
+Every URL here is classified in tests/security/endpoints.py (public, or scoped with the
+persona matrix): the suite fails on a URL nobody classified.
+"""
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from battlemap.accounts.forms import AdminLoginForm
+from battlemap.accounts.views import LoginView
 from battlemap.core import views as core_views
+
+# The admin's login takes the same lockout as the login page.
+admin.site.login_form = AdminLoginForm
 
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("", include("battlemap.board.urls")),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("", include("battlemap.accounts.urls")),
+    path("audit/", include("battlemap.audit.urls")),
+    path("login/", LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -12,6 +12,16 @@ def pytest_configure(config):
     config.addinivalue_line("filterwarnings", "ignore:No directory at:UserWarning")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def fast_password_hasher():
+    """Argon2 is deliberately slow; the suite hashes with MD5 (tests/security checks that
+    the real settings use Argon2)."""
+    from django.test import override_settings
+
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
 @pytest.fixture
 def actor():
     return SystemActor("test")

@@ -1,4 +1,9 @@
-"""The audit trail: who changed what, when, with the state before and after."""
+"""The audit trail: who changed what, when, with the state before and after.
+
+Nobody can change or delete a record: the model and its queryset refuse in Python (for
+SQLite and every code path), and on PostgreSQL a trigger refuses at the database
+(migration 0002), whatever the client.
+"""
 
 from django.conf import settings
 from django.db import models
@@ -6,6 +11,14 @@ from django.utils.translation import gettext_lazy as _
 
 
 class AuditRecordQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Records filed under the regions where the user holds `view_audit`. Records of
+        no region (system set-up) are for system actors only."""
+        from battlemap.accounts.permissions import Action
+        from battlemap.accounts.scopes import region_filter
+
+        return self.filter(region_filter(user, "region_code", Action.VIEW_AUDIT))
+
     def update(self, **kwargs):
         raise PermissionError("Audit records cannot be changed.")
 

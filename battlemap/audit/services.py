@@ -18,7 +18,9 @@ class SystemActor:
 
     label: str
     is_authenticated = True
+    is_active = True
     is_superuser = True
+    is_system = True  # scoping lets system actors act everywhere, and no person
     pk = None
 
 

@@ -3,9 +3,9 @@
 import datetime as dt
 
 from django.db import connection
-from django.shortcuts import get_object_or_404
 
 from battlemap.regions.models import Region
+from battlemap.regions.selectors import get_region_for
 
 from .indicators import INDICATORS
 from .measures import MEASURES
@@ -14,7 +14,7 @@ from .models import Figure
 
 def region_for(user, code: str) -> Region:
     """A region the user may see; any other code answers 404, existing or not."""
-    return get_object_or_404(Region.objects.visible_to(user), code=code)
+    return get_region_for(user, code)
 
 
 def breadcrumb(user, region: Region) -> list[dict]:

@@ -11,4 +11,5 @@ urlpatterns = [
     path("map/<str:code>/households/", views.household_list, name="households"),
     path("screen/<str:code>/", views.region_screen, name="screen"),
     path("households/<int:pk>/", views.household_file, name="household"),
+    path("households/<int:pk>/reveal/", views.household_reveal, name="household-reveal"),
 ]

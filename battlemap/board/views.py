@@ -10,22 +10,29 @@ script runs, and the scripts (static/js/) redraw from the API when the date chan
 import datetime as dt
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import HttpRequest
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpRequest, JsonResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
+from battlemap.accounts.permissions import Action, user_can
 from battlemap.accounts.scopes import top_region_codes
+from battlemap.core import crypto
+from battlemap.core.errors import Forbidden
 from battlemap.regions.codes import Level
 from battlemap.regions.models import Region
 from battlemap.registry.codebook import HEAD
 from battlemap.registry.filters import HouseholdFilter
 from battlemap.registry.models import Household, Person
-from battlemap.registry.selectors import household_incomes
+from battlemap.registry.personal import household_phone_reveal, person_id_reveal
+from battlemap.registry.selectors import get_household_for, household_incomes
 from battlemap.registry.status import KIND_STATE, POOR, state_label, state_on
 
 from . import selectors
@@ -176,7 +183,11 @@ def household_list(request, code: str):
     # One query each for members and incomes of the whole page, whatever its length.
     rows = household_rows(
         page.object_list.prefetch_related(
-            Prefetch("members", queryset=Person.objects.select_related("relation")), "incomes"
+            Prefetch(
+                "members",
+                queryset=Person.objects.visible_to(request.user).select_related("relation"),
+            ),
+            "incomes",
         ),
         date,
     )
@@ -239,39 +250,80 @@ def household_head(members: list, present: list):
     return heads[-1] if heads else None
 
 
-@login_required
-def household_file(request, pk: int):
-    """One household's file: members, status history, income by year, basic guarantees."""
-    household = get_object_or_404(
-        Household.objects.visible_to(request.user)
-        .select_related(
-            "village__parent",
-            "main_cause",
-            "other_cause_1",
-            "other_cause_2",
-            "household_type",
-            "standard",
-        )
-        .prefetch_related(
+HOUSEHOLD_FILE_RELATED = (
+    "village__parent",
+    "main_cause",
+    "other_cause_1",
+    "other_cause_2",
+    "household_type",
+    "standard",
+)
+MEMBER_RELATED = (
+    "relation",
+    "health",
+    "labour",
+    "education",
+    "schooling",
+    "work_status",
+    "ethnicity",
+    "join_reason",
+    "leave_reason",
+)
+
+
+def household_for_file(request, pk: int, action: str = Action.VIEW_REGISTRY) -> Household:
+    return get_household_for(
+        request.user,
+        pk,
+        action,
+        select=HOUSEHOLD_FILE_RELATED,
+        prefetch=(
             Prefetch(
                 "members",
-                queryset=Person.objects.select_related(
-                    "relation",
-                    "health",
-                    "labour",
-                    "education",
-                    "schooling",
-                    "work_status",
-                    "ethnicity",
-                    "join_reason",
-                    "leave_reason",
-                ),
+                queryset=Person.objects.visible_to(request.user).select_related(*MEMBER_RELATED),
             ),
             "events",
             "incomes",
         ),
-        pk=pk,
     )
+
+
+@login_required
+def household_file(request, pk: int):
+    """One household's file: members, status history, income by year, basic guarantees."""
+    return render_household_file(request, household_for_file(request, pk))
+
+
+@never_cache
+@require_POST
+@login_required
+def household_reveal(request, pk: int):
+    """Show one personal number in clear: `person=<id>` (its ID number) or `field=phone`.
+    An explicit click, recorded in the audit trail. The page's script asks for JSON and
+    puts the number in place; without the script the file is shown again with it."""
+    household = household_for_file(request, pk)
+    try:
+        if request.POST.get("field") == "phone":
+            value = household_phone_reveal(actor=request.user, household=household)
+            revealed = {"phone": value}
+        else:
+            person = next(
+                (p for p in household.members.all() if str(p.pk) == request.POST.get("person")),
+                None,
+            )
+            if person is None:
+                raise Http404(_("对象不存在或无权访问。"))
+            value = person_id_reveal(actor=request.user, person=person)
+            revealed = {"person": person.pk, "id_number": value}
+    except Forbidden as exc:
+        raise PermissionDenied(str(exc.message)) from None
+    if "application/json" in request.headers.get("Accept", ""):
+        return JsonResponse({"value": value})
+    return render_household_file(request, household, revealed=revealed)
+
+
+def render_household_file(request, household: Household, revealed: dict | None = None):
+    revealed = revealed or {}
     date, today = page_date(request)
     events = sorted(household.events.all(), key=lambda e: e.date)
     timeline = []
@@ -280,7 +332,15 @@ def household_file(request, pk: int):
         timeline.append({"event": event, "state": state, "state_label": state_label(state)})
     state = state_on([(e.date, e.kind) for e in events], date)
     members = [
-        {"person": person, "present": person.present_on(date)} for person in household.members.all()
+        {
+            "person": person,
+            "present": person.present_on(date),
+            "id_shown": revealed["id_number"]
+            if revealed.get("person") == person.pk
+            else crypto.mask_id_number(person.id_number),
+            "id_revealed": revealed.get("person") == person.pk,
+        }
+        for person in household.members.all()
     ]
     guarantees = [
         (_("不愁吃穿"), household.food_clothing_secure),
@@ -290,11 +350,21 @@ def household_file(request, pk: int):
         (_("饮水安全有保障"), household.water_secure),
     ]
     village = household.village
+    breadcrumb = selectors.breadcrumb(request.user, village)
+    # A paired cadre sees their households, not the village's list: back goes home.
+    if breadcrumb and breadcrumb[-1]["code"] == village.code:
+        back = _url("board:households", village.code, date=date.isoformat())
+    else:
+        back = reverse("home")
     return render(
         request,
         "board/household.html",
         {
             "household": household,
+            "can_reveal": user_can(request.user, Action.REVEAL_PERSONAL_DATA, household),
+            "can_audit": user_can(request.user, Action.VIEW_AUDIT, household),
+            "phone_shown": revealed.get("phone") or household.phone_masked,
+            "phone_revealed": "phone" in revealed,
             "date": date,
             "today": today,
             "state": state,
@@ -310,9 +380,9 @@ def household_file(request, pk: int):
             "guarantees": guarantees,
             "breadcrumb": [
                 {**crumb, "url": region_link(crumb, date, DEFAULT_INDICATOR)}
-                for crumb in selectors.breadcrumb(request.user, village)
+                for crumb in breadcrumb
             ],
-            "back": _url("board:households", village.code, date=date.isoformat()),
+            "back": back,
             "sections": household_sections(request.user, household, date),
         },
     )

@@ -4,7 +4,7 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from .errors import Conflict, DomainError, NotFound
+from .errors import Conflict, DomainError, Forbidden, NotFound
 
 
 def exception_handler(exc, context):
@@ -14,6 +14,8 @@ def exception_handler(exc, context):
             code = status.HTTP_409_CONFLICT
         elif isinstance(exc, NotFound):
             code = status.HTTP_404_NOT_FOUND
+        elif isinstance(exc, Forbidden):
+            code = status.HTTP_403_FORBIDDEN
         body = {"detail": str(exc.message)}
         if exc.field:
             body["field"] = exc.field

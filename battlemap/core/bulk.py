@@ -52,11 +52,16 @@ def reserve_ids(model, count: int) -> list[int]:
     table, pk = meta.db_table, meta.pk.column
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            # Usually the values come out consecutive: send back the range, not a million rows.
             cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                "WITH ids AS (SELECT nextval(pg_get_serial_sequence(%s, %s)) AS id "
+                "FROM generate_series(1, %s)) "
+                "SELECT min(id), CASE WHEN max(id) - min(id) + 1 = count(*) THEN NULL "
+                "ELSE array_agg(id) END FROM ids",
                 [table, pk, count],
             )
-            return [row[0] for row in cursor.fetchall()]
+            first, scattered = cursor.fetchone()
+            return scattered if scattered is not None else list(range(first, first + count))
         # SQLite: the transaction holds the write lock (transaction_mode IMMEDIATE), so the
         # keys after the highest ever used (sqlite_sequence, for AUTOINCREMENT) are ours.
         quote = connection.ops.quote_name

@@ -17,6 +17,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 
 _NONCE = 12
+_BLOCK = 64  # SHA-256 block size, for HMAC
 
 
 def _derive(purpose: bytes) -> bytes:
@@ -54,16 +55,41 @@ def blind_index(plain: str) -> str:
     return hmac.digest(key, plain.encode(), hashlib.sha256)[:20].hex()
 
 
+def _sha256_pads(key: bytes):
+    """HMAC-SHA256 (RFC 2104) keyed once: the inner and outer hashes with the key absorbed.
+
+    Copying these per value gives the same digest as hmac.digest() in half the time, which
+    counts when a bulk import indexes a million ID numbers.
+    """
+    if len(key) > _BLOCK:
+        key = hashlib.sha256(key).digest()
+    key = key.ljust(_BLOCK, b"\0")
+    return (
+        hashlib.sha256(bytes(b ^ 0x36 for b in key)),
+        hashlib.sha256(bytes(b ^ 0x5C for b in key)),
+    )
+
+
 def encrypt_many(values: list[str]) -> tuple[list[bytes], list[str]]:
-    """Ciphertexts and blind indexes for a batch (the bulk import and demo paths)."""
+    """Ciphertexts and blind indexes for a batch (the bulk import and demo paths).
+
+    The same values as encrypt() and blind_index() one by one, for less: one read of the
+    random source for all the nonces, and the HMAC keyed once.
+    """
     aead, key = _current()
-    urandom, enc, digest, sha = os.urandom, aead.encrypt, hmac.digest, hashlib.sha256
+    enc = aead.encrypt
+    inner, outer = _sha256_pads(key)
+    nonces = os.urandom(_NONCE * len(values))
     blobs, indexes = [], []
-    for value in values:
+    for i, value in enumerate(values):
         raw = value.encode()
-        nonce = urandom(_NONCE)
+        nonce = nonces[i * _NONCE : (i + 1) * _NONCE]
         blobs.append(nonce + enc(nonce, raw, None))
-        indexes.append(digest(key, raw, sha)[:20].hex())
+        mac = inner.copy()
+        mac.update(raw)
+        digest = outer.copy()
+        digest.update(mac.digest())
+        indexes.append(digest.digest()[:20].hex())
     return blobs, indexes
 
 

@@ -36,3 +36,9 @@ class StaleWrite(Conflict):
     """Someone else changed the record since it was read."""
 
     default_message = _("该记录已被他人修改，请刷新后重试。")
+
+
+class Forbidden(DomainError):
+    """The user may see the object but their roles do not grant this action on it."""
+
+    default_message = _("您的角色无权执行此操作。")

@@ -6,11 +6,13 @@ from django.urls import reverse
 
 from battlemap.accounts.scopes import top_region_codes
 from battlemap.regions.models import Region
+from battlemap.registry.models import Household
 
 
 @login_required
 def home(request):
-    """Open the map of the user's first top region (keeping ?date= and ?indicator=)."""
+    """Open the map of the user's first top region (keeping ?date= and ?indicator=); a
+    paired cadre without a region sees the list of their households."""
     top = (
         Region.objects.visible_to(request.user)
         .filter(code__in=top_region_codes(request.user))
@@ -18,7 +20,12 @@ def home(request):
         .first()
     )
     if top is None:
-        return render(request, "home.html")
+        households = (
+            Household.objects.visible_to(request.user)
+            .select_related("village")
+            .order_by("village_id", "number")
+        )
+        return render(request, "home.html", {"households": households})
     url = reverse("board:map", args=[top.code])
     query = request.GET.urlencode()
     return redirect(f"{url}?{query}" if query else url)

@@ -14,9 +14,17 @@ from battlemap.registry.services import income_bulk_set, registry_bulk_register
 
 from .builder import COUNTY, Scenario
 
+HUAYANG, LINXI, LANGJIAXI = "341824100000", "341824101000", "341824100201"
+
 DEMO_USERS = [
-    # username, role, region code, superuser
-    ("county_admin", Role.COUNTY_ADMIN, COUNTY, True),
+    # username, role, region code, name, Django admin (staff: still scoped by the role)
+    ("county_admin", Role.COUNTY_ADMIN, COUNTY, "县扶贫办管理员", True),
+    ("leader", Role.LEADER, COUNTY, "县领导", False),
+    ("inspector", Role.INSPECTOR, COUNTY, "县督查组", False),
+    ("dept_civil", Role.DEPARTMENT, COUNTY, "县民政局", False),
+    ("township_huayang", Role.TOWNSHIP_OFFICIAL, HUAYANG, "华阳镇扶贫专干", False),
+    ("township_linxi", Role.TOWNSHIP_OFFICIAL, LINXI, "临溪镇扶贫专干", False),
+    ("village_cadre", Role.VILLAGE_CADRE, LANGJIAXI, "郎家溪村扶贫专干", False),
 ]
 
 
@@ -57,13 +65,15 @@ def load_registry(scenario: Scenario, *, actor) -> None:
 
 
 def create_demo_users(*, actor) -> None:
-    regions = Region.objects.in_bulk([code for _u, _r, code, _s in DEMO_USERS])
-    for username, role, code, superuser in DEMO_USERS:
+    """One login per role over the demo county, all with BATTLEMAP_DEMO_PASSWORD."""
+    regions = Region.objects.in_bulk([code for _u, _r, code, _n, _s in DEMO_USERS])
+    for username, role, code, name, staff in DEMO_USERS:
         user_ensure(
             actor=actor,
             username=username,
             password=settings.DEMO_PASSWORD,
             role=role,
             region=regions[code],
-            superuser=superuser,
+            full_name=name,
+            staff=staff,
         )

@@ -4,7 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .codes import Level, level_of, prefix_of
-from .querysets import RegionQuerySet
+from .querysets import RegionQuerySet, RegionRowQuerySet
 
 
 class Region(models.Model):
@@ -58,6 +58,8 @@ class RegionPopulation(models.Model):
     registered = models.PositiveIntegerField(_("户籍人口"))
     rural = models.PositiveIntegerField(_("农村户籍人口"))
 
+    objects = RegionRowQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("人口")
         verbose_name_plural = _("人口")
@@ -88,6 +90,8 @@ class VillageStatusEvent(models.Model):
     )
     kind = models.CharField(_("类型"), max_length=12, choices=Kind.choices)
     date = models.DateField(_("日期"))
+
+    objects = RegionRowQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("贫困村状态")

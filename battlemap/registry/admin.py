@@ -70,7 +70,9 @@ class HouseholdEventAdmin(ReadOnlyAdmin):
     raw_id_fields = ["household"]
 
     def has_add_permission(self, request, obj=None):
-        return request.user.is_superuser
+        from battlemap.accounts.permissions import Action, user_can_anywhere
+
+        return bool(request.user.is_staff and user_can_anywhere(request.user, Action.EDIT_REGISTRY))
 
     def get_queryset(self, request):
         return (
@@ -79,7 +81,21 @@ class HouseholdEventAdmin(ReadOnlyAdmin):
             .filter(household__in=Household.objects.visible_to(request.user))
         )
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        from battlemap.accounts.permissions import Action
+
+        if db_field.name == "household":
+            # The add form accepts only households the user may edit: others are unknown.
+            kwargs["queryset"] = Household.objects.visible_to(request.user, Action.EDIT_REGISTRY)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
     def save_model(self, request, obj, form, change):
+        from django.core.exceptions import PermissionDenied
+
+        from battlemap.accounts.permissions import Action, user_can
+
+        if not user_can(request.user, Action.EDIT_REGISTRY, obj.household):
+            raise PermissionDenied
         event = household_event_add(
             actor=request.user, household=obj.household, kind=obj.kind, date=obj.date, note=obj.note
         )

@@ -1,15 +1,26 @@
-"""The registry in the REST API: households with members and history, persons. Read-only."""
+"""The registry in the REST API: households with members and history, persons.
+
+Every list starts from `visible_to(user)`; a record outside the user's scope is a 404.
+Personal numbers are always masked here; `POST …/reveal/` shows one number in clear to a
+role that may reveal it, and records that it did (registry.personal).
+"""
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
 
+from battlemap.accounts.permissions import Action, user_can
 from battlemap.core import crypto
 
 from .filters import HouseholdFilter, PersonFilter
 from .models import Household, HouseholdEvent, Person
+from .personal import household_phone_reveal, person_id_reveal
 from .selectors import household_incomes
+from .services import household_update
 from .status import KIND_STATE
 
 
@@ -107,6 +118,27 @@ class HouseholdDetailSerializer(HouseholdSerializer):
         return IncomeSerializer(household_incomes(household), many=True).data
 
 
+class HouseholdUpdateSerializer(serializers.Serializer):
+    """What PATCH may change; `version` is the one read, so no edit overwrites another."""
+
+    version = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    phone = serializers.CharField(required=False, allow_blank=True, max_length=20)
+    food_clothing_secure = serializers.BooleanField(required=False)
+    education_secure = serializers.BooleanField(required=False)
+    medical_secure = serializers.BooleanField(required=False)
+    housing_secure = serializers.BooleanField(required=False)
+    water_secure = serializers.BooleanField(required=False)
+
+
+class PhoneSerializer(serializers.Serializer):
+    phone = serializers.CharField(help_text=_("联系电话（完整）"))
+
+
+class IdNumberSerializer(serializers.Serializer):
+    id_number = serializers.CharField(help_text=_("证件号码（完整）"))
+
+
 class HouseholdViewSet(viewsets.ReadOnlyModelViewSet):
     """Households the user may see, with status on `date` (default today)."""
 
@@ -116,14 +148,40 @@ class HouseholdViewSet(viewsets.ReadOnlyModelViewSet):
         queryset = Household.objects.visible_to(self.request.user).select_related(
             "village", "main_cause"
         )
-        if self.action == "retrieve":
+        if self.action in ("retrieve", "partial_update"):
             queryset = queryset.prefetch_related(
                 "events", "incomes", "members__relation", "members__health", "members__labour"
             ).with_status_on(timezone.localdate())
         return queryset.order_by("village_id", "number")
 
     def get_serializer_class(self):
+        if self.action == "partial_update":
+            return HouseholdUpdateSerializer
         return HouseholdDetailSerializer if self.action == "retrieve" else HouseholdSerializer
+
+    @extend_schema(request=HouseholdUpdateSerializer, responses=HouseholdDetailSerializer)
+    def partial_update(self, request, pk=None):
+        """Change a household's note, phone or basic guarantees (409 if someone else
+        changed it since `version` was read)."""
+        household = self.get_object()
+        if not user_can(request.user, Action.EDIT_REGISTRY, household):
+            raise PermissionDenied(_("您的角色无权执行此操作。"))
+        data = HouseholdUpdateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        changes = dict(data.validated_data)
+        version = changes.pop("version")
+        household_update(
+            actor=request.user, household=household, expected_version=version, **changes
+        )
+        household = self.get_queryset().get(pk=household.pk)
+        return Response(HouseholdDetailSerializer(household).data)
+
+    @extend_schema(request=None, responses=PhoneSerializer)
+    @action(detail=True, methods=["post"])
+    def reveal(self, request, pk=None):
+        """The household's phone number in clear; the look is recorded in the audit trail."""
+        household = self.get_object()
+        return Response({"phone": household_phone_reveal(actor=request.user, household=household)})
 
 
 class PersonViewSet(viewsets.ReadOnlyModelViewSet):
@@ -138,3 +196,10 @@ class PersonViewSet(viewsets.ReadOnlyModelViewSet):
             .select_related("household", "relation", "health", "labour")
             .order_by("household_id", "id")
         )
+
+    @extend_schema(request=None, responses=IdNumberSerializer)
+    @action(detail=True, methods=["post"])
+    def reveal(self, request, pk=None):
+        """The person's ID number in clear; the look is recorded in the audit trail."""
+        person = self.get_object()
+        return Response({"id_number": person_id_reveal(actor=request.user, person=person)})

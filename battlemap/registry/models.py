@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from battlemap.core import crypto
 from battlemap.regions.models import Region
 
-from .querysets import HouseholdQuerySet, PersonQuerySet
+from .querysets import HouseholdQuerySet, HouseholdRowQuerySet, PersonQuerySet
 
 
 class CodeTable(models.TextChoices):
@@ -80,6 +80,8 @@ class Household(models.Model):
     housing_secure = models.BooleanField(_("住房安全有保障"), default=True)
     water_secure = models.BooleanField(_("饮水安全有保障"), default=True)
     phone_cipher = models.BinaryField(_("联系电话（密文）"), null=True, blank=True)
+    # No index: no query looks a household up by phone yet, and an index on random keys
+    # is the dearest part of a bulk write (add one with the first such query).
     phone_index = models.CharField(max_length=40, blank=True, editable=False)
     note = models.TextField(_("备注"), blank=True)
     version = models.PositiveIntegerField(_("版本"), default=1, editable=False)
@@ -95,9 +97,6 @@ class Household(models.Model):
                 fields=["county_code", "number"], name="household_number_unique_in_county"
             ),
         ]
-        # Exact lookup only: db_index=True would add a LIKE index on PostgreSQL, which no
-        # query uses and every bulk write pays for.
-        indexes = [models.Index(fields=["phone_index"], name="household_phone_index")]
 
     def __str__(self) -> str:
         return self.number
@@ -131,6 +130,8 @@ class HouseholdEvent(models.Model):
     kind = models.CharField(_("变更类型"), max_length=20, choices=Kind.choices)
     date = models.DateField(_("日期"))
     note = models.CharField(_("说明"), max_length=200, blank=True)
+
+    objects = HouseholdRowQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("户状态变更")
@@ -231,6 +232,8 @@ class IncomeRecord(models.Model):
     )
     transfers = models.DecimalField(_("转移性收入"), max_digits=12, decimal_places=2, default=0)
     costs = models.DecimalField(_("生产经营性支出"), max_digits=12, decimal_places=2, default=0)
+
+    objects = HouseholdRowQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("家庭收入")

@@ -2,16 +2,18 @@
 
 from django.db import models
 
-from battlemap.accounts.scopes import region_filter
+from battlemap.accounts.permissions import Action
+from battlemap.accounts.scopes import household_filter
 
 POOR_KINDS = ("identified", "newly_identified", "relapsed")
 IDENTIFYING_KINDS = ("identified", "newly_identified")
 
 
 class HouseholdQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Only households in regions the user's roles cover; nothing without a role."""
-        return self.filter(region_filter(user, "village__code"))
+    def visible_to(self, user, action: str = Action.VIEW_REGISTRY):
+        """Households in the regions (or paired to the user) where a role of the user
+        grants `action`; nothing without a role."""
+        return self.filter(household_filter(user, "village__code", "pk", action))
 
     def in_region(self, region):
         return self.filter(village__code__startswith=region.prefix)
@@ -40,8 +42,10 @@ class HouseholdQuerySet(models.QuerySet):
 
 
 class PersonQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        return self.filter(region_filter(user, "household__village__code"))
+    def visible_to(self, user, action: str = Action.VIEW_REGISTRY):
+        return self.filter(
+            household_filter(user, "household__village__code", "household_id", action)
+        )
 
     def in_region(self, region):
         return self.filter(household__village__code__startswith=region.prefix)
@@ -51,4 +55,13 @@ class PersonQuerySet(models.QuerySet):
         return self.filter(
             models.Q(joined_on__isnull=True) | models.Q(joined_on__lte=date),
             models.Q(left_on__isnull=True) | models.Q(left_on__gt=date),
+        )
+
+
+class HouseholdRowQuerySet(models.QuerySet):
+    """Rows of one household (status events, incomes): visible with their household."""
+
+    def visible_to(self, user, action: str = Action.VIEW_REGISTRY):
+        return self.filter(
+            household_filter(user, "household__village__code", "household_id", action)
         )

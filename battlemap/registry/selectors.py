@@ -2,6 +2,8 @@
 
 import datetime as dt
 
+from battlemap.accounts.access import object_for
+from battlemap.accounts.permissions import Action
 from battlemap.regions.codes import Level
 from battlemap.regions.models import Region, RegionPopulation, VillageStatusEvent
 
@@ -82,3 +84,21 @@ def household_incomes(household: Household) -> list[dict]:
             }
         )
     return out
+
+
+def get_household_for(
+    user, pk, action: str = Action.VIEW_REGISTRY, *, select=(), prefetch=()
+) -> Household:
+    """A household the user may see (404 otherwise, existing or not) and act on (403),
+    with `select` (select_related) and `prefetch` (prefetch_related) loaded."""
+    visible = Household.objects.visible_to(user).select_related("village", *select)
+    if prefetch:
+        visible = visible.prefetch_related(*prefetch)
+    return object_for(visible, user, action, pk=pk)
+
+
+def get_person_for(user, pk, action: str = Action.VIEW_REGISTRY) -> Person:
+    """A person the user may see (404 otherwise, existing or not) and act on (403)."""
+    return object_for(
+        Person.objects.visible_to(user).select_related("household"), user, action, pk=pk
+    )

@@ -621,26 +621,28 @@ def income_bulk_set(*, actor, county_code: str, rows: list[tuple]) -> int:
     # else a batch that covers much of the county: reading the county beats a huge IN list.
     ids = dict(households.values_list("number", "id"))
     this_year = timezone.localdate().year
-    first_bad = next(
-        (
-            row
-            for row in rows
-            if row[0] not in ids or not 2000 <= row[1] <= this_year or min(row[2:], default=0) < 0
-        ),
-        None,
-    )
-    if first_bad is not None:
-        number, year, *amounts = first_bad
-        if number not in ids:
-            raise ValidationFailed(_("户编号%(n)s不存在。") % {"n": number}, field="number")
-        if not 2000 <= year <= this_year:
-            raise ValidationFailed(_("年度%(y)s不合理。") % {"y": year}, field="year", value=year)
-        raise ValidationFailed(_("收入金额不能为负数。"), field="amount", value=number)
+    # The common case, checked column by column at C speed; a refusal names the first bad
+    # row as a row-by-row check would.
+    columns = list(zip(*rows, strict=True))
+    if rows and (
+        numbers - ids.keys()
+        or not all(2000 <= year <= this_year for year in set(columns[1]))
+        or any(min(amounts) < 0 for amounts in columns[2:])
+    ):
+        for number, year, *amounts in rows:
+            if number not in ids:
+                raise ValidationFailed(_("户编号%(n)s不存在。") % {"n": number}, field="number")
+            if not 2000 <= year <= this_year:
+                raise ValidationFailed(
+                    _("年度%(y)s不合理。") % {"y": year}, field="year", value=year
+                )
+            if any(a < 0 for a in amounts):
+                raise ValidationFailed(_("收入金额不能为负数。"), field="amount", value=number)
     with transaction.atomic():
         count = bulk_insert(
             IncomeRecord,
             ("household", "year", *INCOME_FIELDS),
-            ((ids[row[0]], *row[1:]) for row in rows),
+            zip(map(ids.__getitem__, columns[0]), *columns[1:], strict=True) if rows else [],
         )
         audit_record(
             actor=actor,

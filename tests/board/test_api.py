@@ -9,7 +9,7 @@ from battlemap.accounts.models import Role
 from battlemap.registry.selectors import region_figures
 from battlemap.registry.services import household_event_add
 from tests.factories import ACTOR, make_county, register
-from tests.personas import cadre, outsider, superuser
+from tests.personas import cadre, county_admin, outsider
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -33,7 +33,7 @@ def client(user):
 
 def test_board_figures_equal_the_direct_figures_and_rank_worst_first(county):
     data = (
-        client(superuser())
+        client(county_admin(county.county))
         .get(
             f"/api/v1/board/{county.county.code}/",
             {"date": "2018-12-31", "indicator": "persons_poor"},
@@ -53,7 +53,7 @@ def test_board_figures_equal_the_direct_figures_and_rank_worst_first(county):
 
 def test_trend_by_year_end(county):
     points = (
-        client(superuser())
+        client(county_admin(county.county))
         .get(f"/api/v1/board/{county.county.code}/trend/", {"period": "year", "date": "2019-06-30"})
         .json()
     )
@@ -68,7 +68,9 @@ def test_geometry_is_a_schematic_inside_the_real_county_outline(county):
 
     from battlemap.regions.geometry import packaged_outline
 
-    data = client(superuser()).get(f"/api/v1/board/{county.county.code}/geo/").json()
+    data = (
+        client(county_admin(county.county)).get(f"/api/v1/board/{county.county.code}/geo/").json()
+    )
     assert data["schematic"] is True
     assert {f["properties"]["code"] for f in data["features"]} == {
         county.huayang.code,
@@ -81,7 +83,7 @@ def test_geometry_is_a_schematic_inside_the_real_county_outline(county):
 
 
 def test_bad_parameters_are_refused_with_a_message(county):
-    api = client(superuser())
+    api = client(county_admin(county.county))
     response = api.get(f"/api/v1/board/{county.county.code}/", {"date": "2019-02-30"})
     assert response.status_code == 400 and "YYYY-MM-DD" in response.json()["date"]
     response = api.get(f"/api/v1/board/{county.county.code}/", {"indicator": "nope"})
@@ -100,8 +102,8 @@ def test_scoped_users_see_their_region_only(county):
     assert client(outsider()).get(f"/api/v1/board/{county.county.code}/").status_code == 404
 
 
-def test_indicator_definitions(db):
-    data = client(superuser()).get("/api/v1/board/indicators/").json()
+def test_indicator_definitions(county):
+    data = client(county_admin(county.county)).get("/api/v1/board/indicators/").json()
     names = {i["name"]: i for i in data["indicators"]}
     assert names["poverty_incidence"]["rollup"] == "ratio"
     assert names["persons_poor"]["rollup"] == "sum"

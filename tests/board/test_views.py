@@ -50,7 +50,7 @@ def build():
         actor=ACTOR, household=h1, year=2019, wages=Decimal("9000"), costs=Decimal("600")
     )
     county.h = {"H1": h1, "H2": h2, "H3": h3, "H4": h4}
-    county.boss = personas.superuser()
+    county.boss = personas.county_admin(county.county)
     county.huayang_official = personas.cadre(
         county.huayang, username="huayang", role=Role.TOWNSHIP_OFFICIAL
     )

@@ -44,11 +44,34 @@ def code_tables(transactional_db):
     load_code_tables(Code)
 
 
+# Every Content-Security-Policy violation is reported to the console, where the page
+# fixture collects it: a browser test fails if anything it showed broke the policy.
+REPORT_CSP = """
+document.addEventListener("securitypolicyviolation", (e) => {
+  console.error("CSP violation: " + e.violatedDirective + " " + (e.blockedURI || "inline")
+    + " at " + e.sourceFile + ":" + e.lineNumber);
+});
+"""
+
+
+def is_csp_violation(text: str) -> bool:
+    return "CSP violation" in text or "Content Security Policy" in text
+
+
 @pytest.fixture
 def page(browser, live_server):
     context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="en-US")
+    context.add_init_script(REPORT_CSP)
     page = context.new_page()
     page.requests = []
+    page.csp_violations = []
     page.on("request", lambda request: page.requests.append(request.url))
+    page.on(
+        "console",
+        lambda message: (
+            page.csp_violations.append(message.text) if is_csp_violation(message.text) else None
+        ),
+    )
     yield page
     context.close()
+    assert page.csp_violations == [], "\n".join(page.csp_violations)

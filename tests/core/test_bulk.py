@@ -3,9 +3,10 @@
 import datetime as dt
 
 import pytest
+from django.db import IntegrityError, connection, transaction
 
 from battlemap.core import crypto
-from battlemap.core.bulk import bulk_insert
+from battlemap.core.bulk import bulk_insert, foreign_keys_checked_once, reserve_ids
 from battlemap.regions.models import RegionPopulation
 from battlemap.registry.models import Code, HouseholdEvent, Person
 from tests.factories import id_number, register
@@ -97,3 +98,65 @@ def test_insert_more_than_one_batch(county):
     assert bulk_insert(HouseholdEvent, ("household", "kind", "date", "note"), rows) == n
     assert household.events.count() == n + 1
     assert household.events.order_by("-date").first().date == start + dt.timedelta(days=n - 1)
+
+
+def test_reserved_ids_are_new_and_usable(county):
+    household = register(county.v1, "H1", dt.date(2015, 10, 1), 1)
+    with transaction.atomic():
+        ids = reserve_ids(HouseholdEvent, 3)
+        assert len(set(ids)) == 3 and min(ids) > household.events.get().pk
+        rows = [
+            (pk, household.pk, "exited", dt.date(2016 + i, 1, 1), "") for i, pk in enumerate(ids)
+        ]
+        bulk_insert(HouseholdEvent, ("id", "household", "kind", "date", "note"), rows)
+    assert set(household.events.values_list("pk", flat=True)) >= set(ids)
+    # The ORM goes on after the reserved keys.
+    later = HouseholdEvent.objects.create(
+        household=household, kind="relapsed", date=dt.date(2020, 1, 1)
+    )
+    assert later.pk > max(ids)
+    assert reserve_ids(HouseholdEvent, 0) == []
+
+
+def test_duplicate_key_raises_django_integrity_error(county):
+    register(county.v1, "H1", dt.date(2015, 10, 1), 1)
+    person = Person.objects.get()
+    fields = ("household", "relation", "name", "id_cipher", "id_index", "sex", "birth_date")
+    fields += ("health", "labour", "version")
+    row = (person.household_id, person.relation_id, "重复", b"x", person.id_index, "M")
+    row += (dt.date(1980, 1, 1), person.health_id, person.labour_id, 1)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        bulk_insert(Person, fields, [row])
+
+
+def _foreign_keys():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE contype = 'f' AND conrelid = 'registry_householdevent'::regclass"
+        )
+        return sorted(cursor.fetchall())
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL drops and re-adds keys")
+def test_foreign_keys_checked_once_restores_the_keys_and_refuses_orphans(county):
+    household = register(county.v1, "H1", dt.date(2015, 10, 1), 1)
+    before = _foreign_keys()
+    with transaction.atomic(), foreign_keys_checked_once(HouseholdEvent):
+        bulk_insert(
+            HouseholdEvent,
+            ("household", "kind", "date", "note"),
+            [(household.pk, "exited", dt.date(2016, 1, 1), "")],
+        )
+    assert _foreign_keys() == before and household.events.count() == 2
+    with (
+        pytest.raises(IntegrityError),
+        transaction.atomic(),
+        foreign_keys_checked_once(HouseholdEvent),
+    ):
+        bulk_insert(
+            HouseholdEvent,
+            ("household", "kind", "date", "note"),
+            [(10**9, "exited", dt.date(2016, 1, 1), "")],
+        )
+    assert _foreign_keys() == before and household.events.count() == 2

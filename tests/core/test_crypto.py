@@ -1,5 +1,8 @@
 """Personal data at rest: encryption, the blind index, masks."""
 
+import hashlib
+import hmac
+
 import pytest
 from cryptography.exceptions import InvalidTag
 
@@ -69,3 +72,15 @@ def test_mask_phone():
     assert crypto.mask_phone("") == ""
     assert crypto.mask_phone("0563812") == "0******"
     assert crypto.mask_phone("05638123456") == "056****3456"
+
+
+@pytest.mark.parametrize("length", [0, 20, 32, 64, 65, 100])
+def test_keyed_sha256_pads_give_hmac_for_any_key_length(length):
+    key = bytes(range(length))
+    inner, outer = crypto._sha256_pads(key)
+    for message in (b"", b"341824198001011234", "中文".encode() * 40):
+        mac = inner.copy()
+        mac.update(message)
+        digest = outer.copy()
+        digest.update(mac.digest())
+        assert digest.digest() == hmac.digest(key, message, hashlib.sha256)

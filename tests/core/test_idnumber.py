@@ -1,11 +1,19 @@
 """Resident ID numbers (GB 11643): what is accepted, what is refused and why."""
 
 import datetime as dt
+import random
 
 import pytest
 
 from battlemap.core.errors import ValidationFailed
-from battlemap.core.idnumber import check_character, make_id_number, normalize, parse_id_number
+from battlemap.core.idnumber import (
+    _WEIGHTS,
+    check_character,
+    make_id_number,
+    normalize,
+    parse_id_number,
+    parse_plain,
+)
 
 EXAMPLE = "11010519491231002X"  # the standard's worked example
 
@@ -133,3 +141,46 @@ def test_known_address_prefix_gives_no_warning():
 
 def test_no_address_check_without_known_prefixes():
     assert parse_id_number(EXAMPLE).warnings == ()
+
+
+def test_check_character_fast_path_agrees_with_the_weights():
+    rng = random.Random(11643)
+    for _ in range(2000):
+        first17 = "".join(rng.choice("0123456789") for _ in range(17))
+        weighted = sum(int(c) * w for c, w in zip(first17, _WEIGHTS, strict=True)) % 11
+        assert check_character(first17) == "10X98765432"[weighted]
+
+
+def test_parse_plain_agrees_with_parse_id_number():
+    """The bulk fast path accepts exactly the valid numbers in normal form, with the same
+    reading; anything else is left to parse_id_number, which explains the problem."""
+    rng = random.Random(1999)
+    today = dt.date(2026, 6, 1)
+    samples = [EXAMPLE, EXAMPLE.lower(), " " + EXAMPLE, full_width(EXAMPLE), 18, None, ""]
+    for _ in range(3000):
+        birth = dt.date(1870, 1, 1) + dt.timedelta(days=rng.randrange(60000))
+        number = make_id_number(
+            rng.choice(["341824", "110105", "991824"]), birth, rng.randrange(1000)
+        )
+        roll = rng.random()
+        if roll < 0.3:
+            number = number[:17] + rng.choice("0123456789X")
+        elif roll < 0.4:
+            number = (
+                number[:10]
+                + rng.choice(["02", "13", "00"])
+                + rng.choice(["29", "30", "00"])
+                + number[14:]
+            )
+        samples.append(number)
+    for raw in samples:
+        try:
+            parsed = parse_id_number(raw, today=today)
+            expected = (parsed.value, parsed.birth_date, parsed.sex)
+        except ValidationFailed:
+            expected = None
+        plain = parse_plain(raw, today)
+        if plain is not None:
+            assert plain == expected
+        elif expected is not None:
+            assert raw != expected[0]  # valid, but not in normal form: the slow path reads it

@@ -94,3 +94,38 @@ def test_demo_refuses_a_database_that_holds_data(demo):
     out = StringIO()
     call_command("demo", if_empty=True, stdout=out)
     assert "跳过" in out.getvalue()
+
+
+def test_demo_logins_one_per_role_all_with_the_demo_password(demo):
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from battlemap.accounts.models import Role
+
+    expected = {
+        "county_admin": (Role.COUNTY_ADMIN, "341824000000"),
+        "leader": (Role.LEADER, "341824000000"),
+        "inspector": (Role.INSPECTOR, "341824000000"),
+        "dept_civil": (Role.DEPARTMENT, "341824000000"),
+        "township_huayang": (Role.TOWNSHIP_OFFICIAL, "341824100000"),
+        "township_linxi": (Role.TOWNSHIP_OFFICIAL, "341824101000"),
+        "village_cadre": (Role.VILLAGE_CADRE, "341824100201"),
+    }
+    users = get_user_model().objects.filter(username__in=expected)
+    assert {u.username for u in users} == set(expected)
+    for user in users:
+        assert not user.is_superuser  # a role holder, scoped by the role
+        assert user.check_password(settings.DEMO_PASSWORD)
+        assignment = user.role_assignments.get()
+        assert (assignment.role, assignment.region_id) == expected[user.username]
+    assert users.get(username="county_admin").is_staff
+    client = Client()
+    assert client.login(username="village_cadre", password=settings.DEMO_PASSWORD)
+    assert client.get("/")["Location"] == "/map/341824100201/"
+    assert client.get("/map/341824100000/").status_code == 404
+    out = StringIO()
+    call_command("demo_logins", stdout=out)
+    for username in expected:
+        assert username in out.getvalue()
+    assert "华阳镇" in out.getvalue() and settings.DEMO_PASSWORD in out.getvalue()

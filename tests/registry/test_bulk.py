@@ -243,3 +243,50 @@ def test_same_number_in_another_county_is_not_a_clash(county, book):
     new = Household.objects.get(county_code="341824", number="N1")
     assert new.members.count() == 1 and new.events.count() == 1
     assert existing.members.count() == 1 and existing.events.count() == 1
+
+
+def test_clash_found_by_the_unique_index_is_named_like_any_problem(county, book):
+    """The batch alone is clean: the unique indexes refuse the write, and the refusal
+    still names each record already on file, with nothing written."""
+    existing = register(county.v4, "R1", D(2015, 10, 1), 1)
+    on_file = existing.members.get().id_number
+    problems = refused(
+        [hh(book, county.v1, "B1"), hh(book, county.v3, "R1")],
+        [person(book, "B1"), person(book, "R1"), person(book, "B1", "之子", on_file)],
+    )
+    assert [(p.kind, p.index, p.field, p.reason) for p in problems] == [
+        ("household", 1, "number", "户编号在本县已存在。"),
+        ("person", 2, "id_number", "证件号码已在登记册中：一人只能有一个档案。"),
+    ]
+
+
+def test_income_bulk_set_writes_and_refuses_the_first_bad_row(county, book):
+    from decimal import Decimal
+
+    from battlemap.core.errors import ValidationFailed
+    from battlemap.registry.models import IncomeRecord
+    from battlemap.registry.services import income_bulk_set
+
+    registry_bulk_register(
+        actor=ACTOR,
+        households=[hh(book, county.v1, "B1"), hh(book, county.v2, "B2")],
+        persons=[person(book, "B1"), person(book, "B2")],
+    )
+    amounts = (Decimal("5200.00"), Decimal("3100.50"), Decimal("0"), Decimal("800"), Decimal("600"))
+    assert income_bulk_set(actor=ACTOR, county_code="341824", rows=[]) == 0
+    rows = [("B1", 2016, *amounts), ("B2", 2016, *amounts), ("B1", 2017, *amounts)]
+    assert income_bulk_set(actor=ACTOR, county_code="341824", rows=rows) == 3
+    b1 = IncomeRecord.objects.filter(household__number="B1").order_by("year")
+    assert [(r.year, r.wages, r.net_income) for r in b1] == [
+        (2016, Decimal("5200.00"), Decimal("8500.50")),
+        (2017, Decimal("5200.00"), Decimal("8500.50")),
+    ]
+    negative = (*amounts[:4], Decimal("-1"))
+    for bad, message in [
+        ([("B2", 2018, *amounts), ("B9", 2018, *amounts), ("B1", 1999, *amounts)], "B9不存在"),
+        ([("B2", 2018, *negative), ("B1", 1999, *amounts)], "负数"),
+        ([("B2", 2018, *amounts), ("B1", 1999, *negative)], "1999"),
+    ]:
+        with pytest.raises(ValidationFailed, match=message):
+            income_bulk_set(actor=ACTOR, county_code="341824", rows=bad)
+    assert IncomeRecord.objects.count() == 3

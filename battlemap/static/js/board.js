@@ -301,7 +301,24 @@
     this.chart.setOption(
       {
         backgroundColor: "transparent",
-        tooltip: { trigger: "axis" },
+        tooltip: {
+          trigger: "axis",
+          // Our own HTML: ECharts' default markers carry style attributes, which the
+          // Content-Security-Policy (style-src 'self') would block.
+          formatter: function (params) {
+            const rows = params.map(function (p) {
+              const item = p.seriesIndex === 0 ? persons : incidence;
+              return (
+                escapeHTML(p.seriesName) +
+                " <b>" +
+                escapeHTML(format(p.value, item.decimals)) +
+                "</b>" +
+                escapeHTML(item.unit)
+              );
+            });
+            return "<b>" + escapeHTML(params[0].axisValueLabel) + "</b><br>" + rows.join("<br>");
+          },
+        },
         legend: {
           top: 0,
           textStyle: { color: ink, fontSize: large ? 16 : 12 },

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
 from battlemap.demo.loader import DEMO_USERS
+from battlemap.regions.models import Region
 
 
 class Command(BaseCommand):
@@ -21,5 +22,7 @@ class Command(BaseCommand):
         self.stdout.write(
             _("演示账户（密码：%(p)s，%(s)s）：") % {"p": settings.DEMO_PASSWORD, "s": source}
         )
-        for username, role, code, _superuser in DEMO_USERS:
-            self.stdout.write(f"  {username:<20} {role.label}  {code}")
+        names = Region.objects.in_bulk([code for _u, _r, code, _n, _s in DEMO_USERS])
+        for username, role, code, _name, _staff in DEMO_USERS:
+            region = names[code].name if code in names else ""
+            self.stdout.write(f"  {username:<18} {role.label}  {region}（{code}）")

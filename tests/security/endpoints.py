@@ -1,0 +1,204 @@
+"""Every URL of Battlemap, classified: which object it reaches, which action it needs,
+what it answers when allowed. tests/security/test_scoping.py runs the persona matrix
+over this registry and fails on any URL that is not classified here, so a new page or
+endpoint cannot ship without saying who may reach it.
+
+Object kinds: `region` (a township or village), `household`, `person`, `audit` (an
+audit record), `user` (an account). `scope` is the action whose regions decide whether
+the object is visible at all (outside: 404); `action` is what the endpoint does (a
+visible object without it: 403). A persona that holds `scope` nowhere gets 403 before
+any object is looked up.
+"""
+
+from dataclasses import dataclass, field
+
+from battlemap.accounts.permissions import Action as A
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    name: str
+    kind: str
+    url: object  # (world, obj) -> str
+    scope: str = A.VIEW_REGISTRY
+    action: str = A.VIEW_REGISTRY
+    method: str = "get"
+    data: object = None  # (world, obj) -> dict, for POST and PATCH
+    ok: dict = field(default_factory=dict)  # status when allowed, per object level; 200
+    api: bool = False
+
+    def expected_ok(self, obj) -> int:
+        level = getattr(obj, "level", None)
+        return self.ok.get(level, self.ok.get("*", 200))
+
+
+def _household_version(world, obj):
+    from battlemap.registry.models import Household
+
+    return {"version": Household.objects.get(pk=obj.pk).version, "note": "checked"}
+
+
+def _person(world, obj):
+    return {"person": obj.members.order_by("id").first().pk}
+
+
+def _role(world, obj):
+    first = obj.role_assignments.order_by("id").first()
+    return {"role": first.role, "region": first.region_id}
+
+
+def _assignment(world, obj):
+    return obj.role_assignments.order_by("id").first().pk
+
+
+OBJECT_ENDPOINTS = [
+    # --- pages --------------------------------------------------------------------------
+    Endpoint(
+        "board:map",
+        "region",
+        lambda w, o: f"/map/{o.code}/",
+        ok={"village": 302},  # a village's map is its household list
+    ),
+    Endpoint("board:screen", "region", lambda w, o: f"/screen/{o.code}/", ok={"village": 302}),
+    Endpoint("board:households", "region", lambda w, o: f"/map/{o.code}/households/"),
+    Endpoint("board:household", "household", lambda w, o: f"/households/{o.pk}/"),
+    Endpoint(
+        "board:household-reveal",
+        "household",
+        lambda w, o: f"/households/{o.pk}/reveal/",
+        action=A.REVEAL_PERSONAL_DATA,
+        method="post",
+        data=_person,
+    ),
+    Endpoint(
+        "audit:detail",
+        "audit",
+        lambda w, o: f"/audit/{o.pk}/",
+        scope=A.VIEW_AUDIT,
+        action=A.VIEW_AUDIT,
+    ),
+    Endpoint(
+        "accounts:user",
+        "user",
+        lambda w, o: f"/users/{o.pk}/",
+        scope=A.MANAGE_USERS,
+        action=A.MANAGE_USERS,
+    ),
+    Endpoint(
+        "accounts:user-assign",
+        "user",
+        lambda w, o: f"/users/{o.pk}/assign/",
+        scope=A.MANAGE_USERS,
+        action=A.MANAGE_USERS,
+        method="post",
+        data=_role,
+        ok={"*": 302},  # already holds it: said on the user's page
+    ),
+    Endpoint(
+        "accounts:user-unassign",
+        "user",
+        lambda w, o: f"/users/{o.pk}/roles/{_assignment(w, o)}/remove/",
+        scope=A.MANAGE_USERS,
+        action=A.MANAGE_USERS,
+        method="post",
+        ok={"*": 302},  # the only role: refused with a message on the user's page
+    ),
+    Endpoint(
+        "accounts:user-deactivate",
+        "user",
+        lambda w, o: f"/users/{o.pk}/deactivate/",
+        scope=A.MANAGE_USERS,
+        action=A.MANAGE_USERS,
+        method="post",
+        ok={"*": 302},
+    ),
+    Endpoint(
+        "accounts:user-activate",
+        "user",
+        lambda w, o: f"/users/{o.pk}/activate/",
+        scope=A.MANAGE_USERS,
+        action=A.MANAGE_USERS,
+        method="post",
+        ok={"*": 302},
+    ),
+    Endpoint(
+        "accounts:user-password",
+        "user",
+        lambda w, o: f"/users/{o.pk}/password/",
+        scope=A.MANAGE_USERS,
+        action=A.MANAGE_USERS,
+        method="post",
+    ),
+    # --- API ----------------------------------------------------------------------------
+    Endpoint("region-detail", "region", lambda w, o: f"/api/v1/regions/{o.code}/", api=True),
+    Endpoint("board-region", "region", lambda w, o: f"/api/v1/board/{o.code}/", api=True),
+    Endpoint("board-trend", "region", lambda w, o: f"/api/v1/board/{o.code}/trend/", api=True),
+    Endpoint("board-geo", "region", lambda w, o: f"/api/v1/board/{o.code}/geo/", api=True),
+    Endpoint("household-detail", "household", lambda w, o: f"/api/v1/households/{o.pk}/", api=True),
+    Endpoint(
+        "household-detail",
+        "household",
+        lambda w, o: f"/api/v1/households/{o.pk}/",
+        action=A.EDIT_REGISTRY,
+        method="patch",
+        data=_household_version,
+        api=True,
+    ),
+    Endpoint(
+        "household-reveal",
+        "household",
+        lambda w, o: f"/api/v1/households/{o.pk}/reveal/",
+        action=A.REVEAL_PERSONAL_DATA,
+        method="post",
+        api=True,
+    ),
+    Endpoint("person-detail", "person", lambda w, o: f"/api/v1/persons/{o.pk}/", api=True),
+    Endpoint(
+        "person-reveal",
+        "person",
+        lambda w, o: f"/api/v1/persons/{o.pk}/reveal/",
+        action=A.REVEAL_PERSONAL_DATA,
+        method="post",
+        api=True,
+    ),
+    Endpoint(
+        "audit-detail",
+        "audit",
+        lambda w, o: f"/api/v1/audit/{o.pk}/",
+        scope=A.VIEW_AUDIT,
+        action=A.VIEW_AUDIT,
+        api=True,
+    ),
+]
+
+# Lists and pages without an object: each has its own "sees exactly its scope" test in
+# test_scoping.py (named in the comment).
+LIST_ENDPOINTS = {
+    "home": "test_home_opens_the_users_own_region",
+    "region-list": "test_api_lists_show_exactly_the_scope",
+    "household-list": "test_api_lists_show_exactly_the_scope",
+    "person-list": "test_api_lists_show_exactly_the_scope",
+    "audit-list": "test_audit_lists_show_exactly_the_scope",
+    "audit:list": "test_audit_lists_show_exactly_the_scope",
+    "accounts:users": "test_user_lists_show_exactly_the_scope",
+    "accounts:user-create": "test_user_forms_offer_only_the_scope",
+    "accounts:user-import": "tests/security/test_user_management.py",
+    "accounts:user-import-template": "tests/security/test_user_management.py",
+    "accounts:user-import-passwords": "tests/security/test_user_management.py",
+    "accounts:tokens": "tests/security/test_accounts.py (own tokens only)",
+    "accounts:password": "tests/security/test_accounts.py (own password only)",
+    "accounts:token-revoke": "tests/security/test_accounts.py (own tokens only)",
+    "board-indicators": "no data: the indicator definitions",
+    "api-root": "no data: links to the lists",
+    "schema": "no data: the OpenAPI schema (logged-in users)",
+    "api-docs": "no data: Swagger UI (logged-in users)",
+}
+
+# Reachable without logging in.
+PUBLIC = {"login", "logout", "set_language"}
+
+# The Django admin: scoped by the same roles (test_admin_lists_are_scoped).
+ADMIN_NAMESPACE = "admin"
+
+# Exports are functions, not URLs (yet): each runs the same matrix.
+EXPORTS = ["battlemap.registry.exports.member_rows"]

@@ -1,0 +1,413 @@
+"""The generic scoping suite: every endpoint of tests/security/endpoints.py, every object
+of township A, every persona — the county administrator, the official of township A
+(华阳镇), the cadre of village A1 (城西村) and the official of township B (临溪镇) as
+the outsider — by page, API and export. What each persona sees, what each may change,
+and that the outsider gets 404 on every object of A.
+
+The expectations come from the issue, written out here (SPEC), not from the code's
+permission table: a change of the table that widens a role fails this suite.
+"""
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+from rest_framework.test import APIClient
+
+from battlemap.accounts.models import Role
+from battlemap.accounts.permissions import Action as A
+from battlemap.audit.models import AuditRecord
+from battlemap.registry.exports import member_rows
+from tests import personas
+from tests.factories import make_county, register
+
+from .endpoints import (
+    ADMIN_NAMESPACE,
+    EXPORTS,
+    LIST_ENDPOINTS,
+    OBJECT_ENDPOINTS,
+    PUBLIC,
+)
+
+pytestmark = pytest.mark.django_db
+D = dt.date
+
+EVERYTHING = set(A.values)
+SPEC = {
+    Role.COUNTY_ADMIN: EVERYTHING,
+    Role.TOWNSHIP_OFFICIAL: {
+        A.VIEW_REGISTRY,
+        A.EDIT_REGISTRY,
+        A.VIEW_PERSONAL_DATA,
+        A.REVEAL_PERSONAL_DATA,
+        A.EXPORT_REGISTRY,
+        A.MANAGE_USERS,
+        A.VIEW_AUDIT,
+    },
+    Role.VILLAGE_CADRE: {
+        A.VIEW_REGISTRY,
+        A.EDIT_REGISTRY,
+        A.REVEAL_PERSONAL_DATA,
+        A.EXPORT_REGISTRY,
+    },
+}
+PERSONAS = ["county_admin", "official_a", "cadre_a1", "official_b"]
+
+
+def build():
+    w = make_county()
+    w.h_a1 = register(w.v1, "A1-1", D(2015, 10, 1), 2, phone="13812345678")
+    w.h_a2 = register(w.v2, "A2-1", D(2015, 10, 1), 2, phone="13912345678")
+    w.h_b = register(w.v3, "B1-1", D(2015, 10, 1), 1)
+    w.p_a1 = w.h_a1.members.order_by("id").first()
+    w.p_a2 = w.h_a2.members.order_by("id").first()
+    w.p_b = w.h_b.members.get()
+    records = AuditRecord.objects.filter(action="household.register")
+    w.audit_a1 = records.get(object_id=str(w.h_a1.pk))
+    w.audit_a2 = records.get(object_id=str(w.h_a2.pk))
+    w.audit_b = records.get(object_id=str(w.h_b.pk))
+    w.user_a1 = personas.cadre(w.v1, username="other_cadre_a1")
+    w.user_a2 = personas.cadre(w.v2, username="other_cadre_a2")
+    w.user_b = personas.cadre(w.v3, username="other_cadre_b")
+    w.personas = {
+        "county_admin": (personas.county_admin(w.county), Role.COUNTY_ADMIN, w.county),
+        "official_a": (
+            personas.cadre(w.huayang, username="official_a", role=Role.TOWNSHIP_OFFICIAL),
+            Role.TOWNSHIP_OFFICIAL,
+            w.huayang,
+        ),
+        "cadre_a1": (personas.cadre(w.v1, username="cadre_a1"), Role.VILLAGE_CADRE, w.v1),
+        "official_b": (
+            personas.cadre(w.linxi, username="official_b", role=Role.TOWNSHIP_OFFICIAL),
+            Role.TOWNSHIP_OFFICIAL,
+            w.linxi,
+        ),
+    }
+    # The objects of township A, by kind; the outsider must get 404 on each of them.
+    w.objects_a = {
+        "region": [w.huayang, w.v1, w.v2],
+        "household": [w.h_a1, w.h_a2],
+        "person": [w.p_a1, w.p_a2],
+        "audit": [w.audit_a1, w.audit_a2],
+        "user": [w.user_a1, w.user_a2],
+    }
+    return w
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield build()
+        transaction.set_rollback(True)
+
+
+def code_of(obj) -> str:
+    if hasattr(obj, "level"):
+        return obj.code
+    if hasattr(obj, "village_id"):
+        return obj.village_id
+    if hasattr(obj, "household"):
+        return obj.household.village_id
+    if hasattr(obj, "region_code"):
+        return obj.region_code
+    return obj.role_assignments.get().region_id
+
+
+def expected(world, persona: str, scope: str, action: str, obj, ok: int) -> int:
+    _user, role, region = world.personas[persona]
+    actions = SPEC[role]
+    if scope not in actions:
+        return 403
+    if not code_of(obj).startswith(region.prefix):
+        return 404
+    if action not in actions:
+        return 403
+    return ok
+
+
+def call(world, persona: str, endpoint, obj) -> int:
+    user = world.personas[persona][0]
+    client = APIClient() if endpoint.api else Client()
+    client.force_login(user)
+    url = endpoint.url(world, obj)
+    data = endpoint.data(world, obj) if endpoint.data else {}
+    if endpoint.method == "get":
+        response = client.get(url)
+    elif endpoint.api:
+        response = getattr(client, endpoint.method)(url, data, format="json")
+    else:
+        response = getattr(client, endpoint.method)(url, data)
+    assert "Content-Security-Policy" in response.headers, url
+    return response.status_code
+
+
+# --- every URL is classified ---------------------------------------------------------------
+
+
+def url_names(patterns=None, namespace=None):
+    for p in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(p, URLResolver):
+            inner = p.namespace or namespace
+            if namespace and p.namespace:
+                inner = f"{namespace}:{p.namespace}"
+            yield from url_names(p.url_patterns, inner)
+        elif isinstance(p, URLPattern):
+            yield f"{namespace}:{p.name}" if namespace else p.name
+
+
+def test_every_url_is_classified():
+    classified = {e.name for e in OBJECT_ENDPOINTS} | set(LIST_ENDPOINTS) | PUBLIC
+    names = set(url_names())
+    unclassified = sorted(
+        n for n in names if n not in classified and not str(n).startswith(f"{ADMIN_NAMESPACE}:")
+    )
+    assert unclassified == [], "classify these URLs in tests/security/endpoints.py"
+    stale = sorted(classified - names)
+    assert stale == [], "these classified URLs no longer exist"
+
+
+# --- the matrix: endpoint × object of A × persona -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "endpoint",
+    OBJECT_ENDPOINTS,
+    ids=[f"{e.method.upper()} {e.name}" for e in OBJECT_ENDPOINTS],
+)
+def test_endpoint_answers_each_persona_by_scope(world, endpoint):
+    wrong = []
+    for obj in world.objects_a[endpoint.kind]:
+        for persona in PERSONAS:
+            want = expected(
+                world, persona, endpoint.scope, endpoint.action, obj, endpoint.expected_ok(obj)
+            )
+            got = call(world, persona, endpoint, obj)
+            if got != want:
+                wrong.append((persona, endpoint.url(world, obj), f"expected {want}, got {got}"))
+    assert wrong == []
+
+
+def test_the_outsider_gets_404_on_every_object_of_a(world):
+    """The same fact as the matrix, said plainly: for official_b, township A does not
+    exist — by page, by API, and by export."""
+    seen = []
+    for endpoint in OBJECT_ENDPOINTS:
+        # official_b holds every action of a township (in B): A's objects are still 404.
+        for obj in world.objects_a[endpoint.kind]:
+            status = call(world, "official_b", endpoint, obj)
+            seen.append(status)
+            assert status == 404, (endpoint.name, endpoint.method, endpoint.url(world, obj))
+    assert len(seen) > 40
+    user = world.personas["official_b"][0]
+    for region in world.objects_a["region"]:
+        with pytest.raises(Http404):
+            member_rows(user, region.code)
+
+
+@pytest.mark.parametrize("export", EXPORTS)
+def test_export_follows_the_same_scope(world, export):
+    assert export == "battlemap.registry.exports.member_rows"
+    for region in [world.county, *world.objects_a["region"]]:
+        for persona in PERSONAS:
+            user = world.personas[persona][0]
+            want = expected(world, persona, A.EXPORT_REGISTRY, A.EXPORT_REGISTRY, region, 200)
+            try:
+                _columns, rows = member_rows(user, region.code)
+                got = 200
+            except Http404:
+                got = 404
+            except PermissionDenied:
+                got = 403
+            assert got == want, (persona, region.code)
+            if got == 200:
+                _u, _r, top = world.personas[persona]
+                numbers = {row[0] for row in rows}
+                assert numbers, (persona, region.code)
+                assert all(n.startswith(("A1", "A2", "B1")) for n in numbers)
+                villages = {
+                    "A1": world.v1.code,
+                    "A2": world.v2.code,
+                    "B1": world.v3.code,
+                }
+                assert all(villages[n[:2]].startswith(top.prefix) for n in numbers)
+
+
+# --- lists: each persona sees exactly its scope ---------------------------------------------
+
+
+def visible(world, persona: str, objs, scope=A.VIEW_REGISTRY):
+    _user, role, region = world.personas[persona]
+    if scope not in SPEC[role]:
+        return []
+    return [o for o in objs if code_of(o).startswith(region.prefix)]
+
+
+def api_get(world, persona, url):
+    client = APIClient()
+    client.force_login(world.personas[persona][0])
+    return client.get(url)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_api_lists_show_exactly_the_scope(world, persona):
+    households = [world.h_a1, world.h_a2, world.h_b]
+    data = api_get(world, persona, "/api/v1/households/").json()
+    assert sorted(r["number"] for r in data["results"]) == sorted(
+        h.number for h in visible(world, persona, households)
+    )
+    data = api_get(world, persona, "/api/v1/persons/?page_size=100").json()
+    persons = list(world.h_a1.members.all()) + list(world.h_a2.members.all()) + [world.p_b]
+    assert sorted(r["id"] for r in data["results"]) == sorted(
+        p.pk for p in visible(world, persona, persons)
+    )
+    data = api_get(world, persona, "/api/v1/regions/").json()
+    assert sorted(r["code"] for r in data["results"]) == sorted(
+        r.code for r in visible(world, persona, list(world.regions.values()))
+    )
+    # A search by a full ID number of A finds nothing for the outsider.
+    data = api_get(world, persona, f"/api/v1/households/?q={world.p_a1.id_number}").json()
+    want = [world.h_a1.number] if visible(world, persona, [world.h_a1]) else []
+    assert [r["number"] for r in data["results"]] == want
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_audit_lists_show_exactly_the_scope(world, persona):
+    client = Client()
+    client.force_login(world.personas[persona][0])
+    _user, role, region = world.personas[persona]
+    if A.VIEW_AUDIT not in SPEC[role]:
+        assert client.get("/audit/").status_code == 403
+        assert api_get(world, persona, "/api/v1/audit/").status_code == 403
+        return
+    data = api_get(world, persona, "/api/v1/audit/?action=household.register").json()
+    codes = {r["region_code"] for r in data["results"]}
+    want = {
+        r.region_code
+        for r in visible(
+            world, persona, [world.audit_a1, world.audit_a2, world.audit_b], A.VIEW_AUDIT
+        )
+    }
+    assert codes == want
+    every = api_get(world, persona, "/api/v1/audit/?page_size=1000").json()
+    assert all(r["region_code"].startswith(region.prefix) for r in every["results"])
+    html = client.get("/audit/?action=household.register").content.decode()
+    for record in (world.audit_a1, world.audit_a2, world.audit_b):
+        shown = f"/audit/{record.pk}/" in html
+        assert shown == (record.region_code in want), (persona, record.region_code)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_user_lists_show_exactly_the_scope(world, persona):
+    client = Client()
+    client.force_login(world.personas[persona][0])
+    _user, role, _region = world.personas[persona]
+    response = client.get("/users/")
+    if A.MANAGE_USERS not in SPEC[role]:
+        assert response.status_code == 403
+        return
+    html = response.content.decode()
+    accounts = [world.user_a1, world.user_a2, world.user_b]
+    for account in accounts:
+        shown = f"/users/{account.pk}/" in html
+        assert shown == (account in visible(world, persona, accounts, A.MANAGE_USERS)), (
+            persona,
+            account.username,
+        )
+
+
+def test_user_forms_offer_only_the_scope(world):
+    """A township official hands out village-cadre roles in the township, nothing else."""
+    client = Client()
+    client.force_login(world.personas["official_a"][0])
+    html = client.get("/users/new/").content.decode()
+    assert 'value="village_cadre"' in html
+    assert 'value="county_admin"' not in html and 'value="township_official"' not in html
+    assert world.v1.code in html and world.v2.code in html
+    assert world.v3.code not in html and world.county.code not in html
+    response = client.post(
+        "/users/new/",
+        {"username": "sneaky", "role": "village_cadre", "region": world.v3.code},
+    )
+    assert response.status_code == 200  # the form refuses a region it does not offer
+    from django.contrib.auth import get_user_model
+
+    assert not get_user_model().objects.filter(username="sneaky").exists()
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_home_opens_the_users_own_region(world, persona):
+    client = Client()
+    client.force_login(world.personas[persona][0])
+    region = world.personas[persona][2]
+    assert client.get("/")["Location"] == f"/map/{region.code}/"
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_household_list_page_shows_exactly_the_scope(world, persona):
+    client = Client()
+    client.force_login(world.personas[persona][0])
+    region = world.personas[persona][2]
+    html = client.get(f"/map/{region.code}/households/").content.decode()
+    for household in (world.h_a1, world.h_a2, world.h_b):
+        shown = f"/households/{household.pk}/" in html
+        assert shown == bool(visible(world, persona, [household])), (persona, household.number)
+
+
+def test_anonymous_reaches_nothing_but_the_login(world):
+    client = APIClient()
+    for endpoint in OBJECT_ENDPOINTS:
+        for obj in world.objects_a[endpoint.kind][:1]:
+            url = endpoint.url(world, obj)
+            response = getattr(client, endpoint.method)(url)
+            if endpoint.api:
+                assert response.status_code == 401, url
+            else:
+                assert response.status_code == 302, url
+                assert response["Location"].startswith("/login/")
+    for url in ["/", "/audit/", "/users/", "/account/tokens/", "/api/v1/audit/"]:
+        assert client.get(url).status_code in (302, 401)
+
+
+def test_a_paired_cadre_sees_their_households_only(world):
+    """A role over households (干部包户): the household and its members, nothing else."""
+    from battlemap.accounts.services import household_assign
+    from battlemap.audit.services import SystemActor
+
+    user = personas.outsider("paired")
+    household_assign(actor=SystemActor("test"), user=user, household=world.h_a2)
+    client = APIClient()
+    client.force_login(user)
+    data = client.get("/api/v1/households/").json()
+    assert [r["number"] for r in data["results"]] == [world.h_a2.number]
+    assert client.get(f"/api/v1/households/{world.h_a1.pk}/").status_code == 404
+    assert client.get(f"/api/v1/persons/{world.p_a2.pk}/").status_code == 200
+    assert client.get(f"/api/v1/regions/{world.v2.code}/").status_code == 404
+    assert client.get(f"/map/{world.v2.code}/households/").status_code == 404
+    assert world.h_a2.number in client.get("/").content.decode()
+    assert client.get(f"/households/{world.h_a2.pk}/").status_code == 200
+    assert client.post(f"/api/v1/persons/{world.p_a2.pk}/reveal/").status_code == 200
+
+
+def test_admin_lists_are_scoped(world):
+    """The Django admin reads through the same scopes: a staff official sees the
+    households of the township; a superuser (system administration) sees none."""
+    official = world.personas["official_a"][0]
+    official.is_staff = True
+    official.save()
+    client = Client()
+    client.force_login(official)
+    html = client.get("/admin/registry/household/").content.decode()
+    assert world.h_a1.number in html and world.h_a2.number in html
+    assert world.h_b.number not in html
+    assert client.get(f"/admin/registry/household/{world.h_b.pk}/change/").status_code in (
+        302,
+        404,
+    )
+    root = personas.superuser()
+    client.force_login(root)
+    assert client.get("/admin/registry/household/").status_code == 403
+    assert client.get("/admin/auth/user/").status_code == 200  # what a superuser is for
