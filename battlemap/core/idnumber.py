@@ -2,6 +2,7 @@
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -105,13 +106,24 @@ def parse_plain(raw, today: dt.date) -> tuple[str, dt.date, str] | None:
         or raw[:2] not in _PROVINCES
     ):
         return None
-    try:
-        birth = dt.date(int(raw[6:10]), int(raw[10:12]), int(raw[12:14]))
-    except ValueError:
-        return None
-    if birth > today or birth.year < 1880 or raw[17] != _CHECK[2 * int(raw[:17], 13) % 11]:
+    birth = _birth_date(raw[6:14])
+    if (
+        birth is None
+        or birth > today
+        or birth.year < 1880
+        or raw[17] != _CHECK[2 * int(raw[:17], 13) % 11]
+    ):
         return None
     return raw, birth, "M" if raw[16] in "13579" else "F"
+
+
+@lru_cache(maxsize=1 << 16)
+def _birth_date(yyyymmdd: str) -> dt.date | None:
+    """A bulk import repeats birth dates: read each once."""
+    try:
+        return dt.date(int(yyyymmdd[:4]), int(yyyymmdd[4:6]), int(yyyymmdd[6:]))
+    except ValueError:
+        return None
 
 
 def make_id_number(prefix6: str, birth: dt.date, seq3: int) -> str:

@@ -3,6 +3,7 @@
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
+from operator import itemgetter
 from typing import NamedTuple
 
 from django.db import IntegrityError, transaction
@@ -623,11 +624,12 @@ def income_bulk_set(*, actor, county_code: str, rows: list[tuple]) -> int:
     this_year = timezone.localdate().year
     # The common case, checked column by column at C speed; a refusal names the first bad
     # row as a row-by-row check would.
-    columns = list(zip(*rows, strict=True))
+    width = 2 + len(INCOME_FIELDS)
+    column = [list(map(itemgetter(i), rows)) for i in range(width)]
     if rows and (
         numbers - ids.keys()
-        or not all(2000 <= year <= this_year for year in set(columns[1]))
-        or any(min(amounts) < 0 for amounts in columns[2:])
+        or not all(2000 <= year <= this_year for year in set(column[1]))
+        or any(min(amounts) < 0 for amounts in column[2:])
     ):
         for number, year, *amounts in rows:
             if number not in ids:
@@ -642,7 +644,7 @@ def income_bulk_set(*, actor, county_code: str, rows: list[tuple]) -> int:
         count = bulk_insert(
             IncomeRecord,
             ("household", "year", *INCOME_FIELDS),
-            zip(map(ids.__getitem__, columns[0]), *columns[1:], strict=True) if rows else [],
+            zip(map(ids.__getitem__, column[0]), *column[1:], strict=True),
         )
         audit_record(
             actor=actor,

@@ -160,3 +160,16 @@ def test_foreign_keys_checked_once_restores_the_keys_and_refuses_orphans(county)
             [(10**9, "exited", dt.date(2016, 1, 1), "")],
         )
     assert _foreign_keys() == before and household.events.count() == 2
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's page cache")
+def test_sqlite_page_cache_is_raised_for_the_write_only(county):
+    def cache_size():
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA cache_size")
+            return cursor.fetchone()[0]
+
+    before = cache_size()
+    rows = ((v.code, 2021, 100, 90) for v in county.villages)
+    assert bulk_insert(RegionPopulation, ("region", "year", "registered", "rural"), rows) == 4
+    assert cache_size() == before
