@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "battlemap.accounts",
     "battlemap.regions",
     "battlemap.registry",
+    "battlemap.projects",
     "battlemap.board",
     "battlemap.demo",
 ]

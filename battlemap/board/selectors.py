@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.db import connection
 
+from battlemap.projects.selectors import project_figures
 from battlemap.regions.models import Region
 from battlemap.regions.selectors import get_region_for
 
@@ -90,7 +91,9 @@ def value_at(steps: list[tuple[dt.date, int]], date: dt.date) -> int:
 
 
 def region_summary(region, date: dt.date) -> dict:
-    """The registry's key figures from the rollups (`battlemap stats`, the map, reports)."""
+    """The key figures of a region on a date (`battlemap stats`, the map, bulletins): the
+    registry's from the rollups, the projects' of the date's year from the project
+    tables (a year's projects are a few hundred rows; money is summed exactly)."""
     measures = measures_on(region.code, date, STATS_MEASURES)
     population = measures["rural_population"]
     return {
@@ -100,6 +103,7 @@ def region_summary(region, date: dt.date) -> dict:
         "poverty_incidence": measures["persons_poor"] / population if population else None,
         "poor_villages": measures["poor_villages"],
         "poor_villages_exited": measures["poor_villages_exited"],
+        **project_figures(region, date),
     }
 
 
