@@ -4,7 +4,7 @@ over this registry and fails on any URL that is not classified here, so a new pa
 endpoint cannot ship without saying who may reach it.
 
 Object kinds: `region` (a township or village), `household`, `person`, `audit` (an
-audit record), `user` (an account). `scope` is the action whose regions decide whether
+audit record), `user` (an account), `project` (in a village or township), `bulletin`. `scope` is the action whose regions decide whether
 the object is visible at all (outside: 404); `action` is what the endpoint does (a
 visible object without it: 403). A persona that holds `scope` nowhere gets 403 before
 any object is looked up.
@@ -129,7 +129,43 @@ OBJECT_ENDPOINTS = [
         action=A.MANAGE_USERS,
         method="post",
     ),
+    Endpoint(
+        "projects:detail",
+        "project",
+        lambda w, o: f"/projects/{o.pk}/",
+        scope=A.VIEW_PROJECTS,
+        action=A.VIEW_PROJECTS,
+    ),
+    Endpoint(
+        "projects:report",
+        "project",
+        lambda w, o: f"/projects/{o.pk}/report/",
+        scope=A.VIEW_PROJECTS,
+        action=A.FILE_REPORT,
+    ),
+    Endpoint(
+        "board:bulletin",
+        "bulletin",
+        lambda w, o: f"/bulletins/{o.pk}/",
+        scope=A.VIEW_PROJECTS,
+        action=A.VIEW_PROJECTS,
+    ),
+    Endpoint(
+        "board:bulletin-docx",
+        "bulletin",
+        lambda w, o: f"/bulletins/{o.pk}/docx/",
+        scope=A.VIEW_PROJECTS,
+        action=A.VIEW_PROJECTS,
+    ),
     # --- API ----------------------------------------------------------------------------
+    Endpoint(
+        "project-detail",
+        "project",
+        lambda w, o: f"/api/v1/projects/{o.pk}/",
+        scope=A.VIEW_PROJECTS,
+        action=A.VIEW_PROJECTS,
+        api=True,
+    ),
     Endpoint("region-detail", "region", lambda w, o: f"/api/v1/regions/{o.code}/", api=True),
     Endpoint("board-region", "region", lambda w, o: f"/api/v1/board/{o.code}/", api=True),
     Endpoint("board-trend", "region", lambda w, o: f"/api/v1/board/{o.code}/trend/", api=True),
@@ -189,6 +225,10 @@ LIST_ENDPOINTS = {
     "accounts:password": "tests/security/test_accounts.py (own password only)",
     "accounts:token-revoke": "tests/security/test_accounts.py (own tokens only)",
     "board-indicators": "no data: the indicator definitions",
+    "projects:list": "test_project_lists_show_exactly_the_scope",
+    "project-list": "test_project_lists_show_exactly_the_scope",
+    "board:bulletins": "test_project_lists_show_exactly_the_scope",
+    "board:bulletin-generate": "tests/projects/test_pages.py (issue_bulletin, own regions only)",
     "api-root": "no data: links to the lists",
     "schema": "no data: the OpenAPI schema (logged-in users)",
     "api-docs": "no data: Swagger UI (logged-in users)",

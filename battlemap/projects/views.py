@@ -1,0 +1,162 @@
+"""Project pages: the project library, one battle map per project, the daily report form.
+
+Thin views: read the query string, fetch projects through the user's scope (a miss is a
+404, existing or not), call the selectors or one service, render.
+"""
+
+import datetime as dt
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from battlemap.accounts.permissions import Action, user_can
+from battlemap.core.errors import DomainError
+from battlemap.registry.models import Household
+
+from . import selectors
+from .forms import ReportForm
+from .models import Programme, Project, Stage
+from .services import report_file, stage_on
+
+STATE_LABELS = {
+    "done": _("已完成"),
+    "late": _("逾期"),
+    "due_soon": _("临期"),
+    "open": _("进行中"),
+}
+
+
+def _date(request) -> dt.date:
+    today = timezone.localdate()
+    try:
+        return min(dt.date.fromisoformat(request.GET.get("date") or ""), today)
+    except ValueError:
+        return today
+
+
+def percent(value) -> str:
+    return "—" if value is None else f"{value * 100:.2f}%"
+
+
+@login_required
+def project_list(request):
+    """The project library the user may see, by stage, with filters."""
+    projects = Project.objects.visible_to(request.user).select_related("region")
+    year = request.GET.get("year") or ""
+    if year.isdigit():
+        projects = projects.filter(year=int(year))
+    filters = {
+        "stage": request.GET.get("stage") or "",
+        "programme": request.GET.get("programme") or "",
+        "region": request.GET.get("region") or "",
+    }
+    if filters["stage"] in Stage.values:
+        projects = projects.filter(stage=filters["stage"])
+    if filters["programme"] in Programme.values:
+        projects = projects.filter(programme=filters["programme"])
+    if filters["region"].isdigit():
+        projects = projects.filter(region__code__startswith=filters["region"])
+    rows = list(projects.order_by("-year", "region_id", "pk")[:500])
+    counts = {stage: 0 for stage in Stage.values}
+    for stage in projects.values_list("stage", flat=True):
+        counts[stage] += 1
+    return render(
+        request,
+        "projects/list.html",
+        {
+            "projects": rows,
+            "total": sum(counts.values()),
+            "stages": [(value, label, counts[value]) for value, label in Stage.choices],
+            "programmes": Programme.choices,
+            "year": year,
+            **filters,
+        },
+    )
+
+
+@login_required
+def project_detail(request, pk: int):
+    """The project battle map (项目作战图): milestones as a Gantt with their state, money
+    allocated and paid over time, beneficiaries, daily reports."""
+    project = selectors.get_project_for(request.user, pk)
+    date = _date(request)
+    milestones = list(project.milestones.order_by("start", "pk"))
+    rows = [
+        {
+            "name": m.name,
+            "owner": m.owner,
+            "start": m.start.isoformat(),
+            "due": m.due.isoformat(),
+            "done_on": m.done_on.isoformat() if m.done_on and m.done_on <= date else None,
+            "state": selectors.milestone_state(m, date),
+            "state_label": str(STATE_LABELS[selectors.milestone_state(m, date)]),
+        }
+        for m in milestones
+    ]
+    figures = selectors.funds_by(project.region, date, "source", Project.objects.filter(pk=pk))
+    allocated = sum((f["allocated"] for f in figures), selectors.ZERO)
+    disbursed = sum((f["disbursed"] for f in figures), selectors.ZERO)
+    beneficiaries = project.beneficiaries.all()
+    return render(
+        request,
+        "projects/detail.html",
+        {
+            "project": project,
+            "date": date,
+            "stage_now": stage_on(project, date),
+            "stage_records": project.stage_records.order_by("date", "pk"),
+            "notices": project.notices.all(),
+            "milestones": rows,
+            "sources": figures,
+            "allocated": allocated,
+            "disbursed": disbursed,
+            "rate_shown": percent(selectors.rate(disbursed, allocated)),
+            "beneficiary_count": beneficiaries.count(),
+            "beneficiaries": Household.objects.visible_to(request.user)
+            .filter(pk__in=beneficiaries.values("pk"))
+            .select_related("village")
+            .order_by("number")[:100],
+            "reports": project.reports.order_by("-date")[:30],
+            "chart": {
+                "date": date.isoformat(),
+                "milestones": rows,
+                "money": selectors.money_over_time(project),
+                "ui": {
+                    "allocated": _("已下达"),
+                    "paid": _("已支付"),
+                    "today": _("统计日"),
+                    "states": {k: str(v) for k, v in STATE_LABELS.items()},
+                },
+            },
+            "can_report": user_can(request.user, Action.FILE_REPORT, project),
+        },
+    )
+
+
+@login_required
+def report_create(request, pk: int):
+    """The daily report form (日报告) of a project, for its responsible person on a phone."""
+    project = selectors.get_project_for(request.user, pk, Action.FILE_REPORT)
+    form = ReportForm(request.POST or None, initial={"date": timezone.localdate()})
+    error = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            report_file(
+                actor=request.user,
+                project=project,
+                date=data["date"],
+                progress=data["progress"],
+                work=data["work"],
+                amount_paid=data["amount_paid"] or 0,
+                problems=data["problems"],
+            )
+        except DomainError as exc:
+            error = exc.message
+        else:
+            return redirect("projects:detail", pk=project.pk)
+    return render(
+        request, "projects/report.html", {"project": project, "form": form, "error": error}
+    )
