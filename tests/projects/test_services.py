@@ -109,7 +109,7 @@ def test_stages_move_one_step_forward_and_never_back_in_time(world):
     with pytest.raises(ValidationFailed, match="早于上一阶段"):
         advance(project, "applied", D(2018, 11, 1))
     with pytest.raises(ValidationFailed, match="未来"):
-        advance(project, "applied", dt.date.today() + dt.timedelta(days=2))
+        advance(project, "applied", D(2099, 1, 1))
 
 
 def test_apply_needs_a_budget(world):
