@@ -5,7 +5,9 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ReportForm(forms.Form):
-    date = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(
+        label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     progress = forms.IntegerField(
         label=_("形象进度（%）"),
         min_value=0,

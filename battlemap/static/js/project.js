@@ -87,7 +87,7 @@
     chart.setOption({
       animation: false,
       grid: { left: 90, right: 20, top: 30, bottom: 30 },
-      legend: { data: [data.ui.allocated, data.ui.paid] },
+      legend: { top: 0, data: [data.ui.allocated, data.ui.paid] },
       tooltip: { trigger: "axis" },
       xAxis: { type: "time" },
       yAxis: { type: "value" },
