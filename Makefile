@@ -26,6 +26,8 @@ run: setup
 	$(BIN)/battlemap collectstatic --noinput --verbosity 0
 	$(BIN)/battlemap demo --if-empty
 	$(BIN)/battlemap demo_logins
+	@# The worker runs imports and daily bulletins in the background; it stops with the server.
+	$(BIN)/battlemap worker & trap 'kill $$! 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/battlemap runserver 127.0.0.1:$(PORT)
 
 test: setup

@@ -65,7 +65,10 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_tasks",
+    "django_tasks_db",
     "battlemap.core",
+    "battlemap.jobs",
     "battlemap.audit",
     "battlemap.accounts",
     "battlemap.regions",
@@ -119,6 +122,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Background jobs (imports, bulletins) are queued in the database and run by
+# `battlemap worker` (battlemap/jobs): no broker to install on a county server.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# When the worker generates each county's daily bulletin (HH:MM, local time).
+BATTLEMAP_BULLETIN_TIME = env_str("BATTLEMAP_BULLETIN_TIME", "18:00")
 
 # Argon2id (argon2-cffi, accounts/hashers.py) for every new password; the others only
 # read older hashes, which are upgraded to Argon2 at the next login.

@@ -54,3 +54,10 @@ def default_language():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
+def var_dir(settings, tmp_path):
+    """Files the code keeps under var/ (job inputs and outputs) go to a temp folder."""
+    settings.VAR_DIR = tmp_path / "var"
+    return settings.VAR_DIR

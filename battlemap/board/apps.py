@@ -14,3 +14,7 @@ class BoardConfig(AppConfig):
         from .rollups import refresh_villages
 
         on_villages_changed(refresh_villages)
+
+        from .bulletins import schedule_bulletins
+
+        schedule_bulletins()

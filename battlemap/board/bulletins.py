@@ -258,3 +258,25 @@ def _table(doc, header: list[str], rows: list[list[str]]) -> None:
     for row in rows:
         for cell, text in zip(table.add_row().cells, row, strict=True):
             cell.text = text
+
+
+def bulletins_generate_all(date: dt.date) -> list[Bulletin]:
+    """Every top region's bulletin for a date (the worker's daily schedule, the command)."""
+    actor = SystemActor("job:bulletin")
+    return [
+        bulletin_generate(actor=actor, region=region, date=date)
+        for region in Region.objects.filter(parent__isnull=True).order_by("code")
+    ]
+
+
+def bulletin_time() -> dt.time:
+    from django.conf import settings
+
+    return dt.time.fromisoformat(settings.BATTLEMAP_BULLETIN_TIME)
+
+
+def schedule_bulletins() -> None:
+    """`battlemap worker` generates the day's bulletins at BATTLEMAP_BULLETIN_TIME."""
+    from battlemap.jobs.schedule import daily
+
+    daily("bulletin", at=bulletin_time)(bulletins_generate_all)

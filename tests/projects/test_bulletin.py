@@ -171,3 +171,22 @@ def test_responsible_person_files_the_report_from_the_form(world):
     assert "已填报" in again.content.decode()
     detail = client.get(f"/projects/{world.b.pk}/?date=2019-06-10").content.decode()
     assert "管网试压" in detail and 'id="gantt-chart"' in detail
+
+
+def test_the_worker_generates_the_bulletin_at_the_configured_time(world, settings):
+    from battlemap.jobs.schedule import SCHEDULES, fire_due
+
+    settings.BATTLEMAP_BULLETIN_TIME = "18:00"
+    assert "bulletin" in SCHEDULES
+    early = dt.datetime(2019, 6, 10, 17, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    assert "bulletin" not in fire_due(early)
+    assert not Bulletin.objects.exists()
+    late = dt.datetime(2019, 6, 10, 18, 1, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    assert "bulletin" in fire_due(late)
+    bulletin = Bulletin.objects.get()
+    assert (bulletin.date, bulletin.region_id, bulletin.generated_by) == (
+        DAY,
+        world.county.code,
+        "job:bulletin",
+    )
+    assert "bulletin" not in fire_due(late)  # once a day

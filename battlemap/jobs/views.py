@@ -1,0 +1,50 @@
+"""A job's page: its progress bar while it runs, then its result and files to download."""
+
+from pathlib import Path
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import render
+
+from .models import Job
+from .services import job_dir
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def get_job_for(user, pk) -> Job:
+    """The user's own job, or 404 (another's job is not revealed to exist)."""
+    job = Job.objects.visible_to(user).filter(pk=pk).first()
+    if job is None:
+        raise Http404
+    return job
+
+
+@login_required
+def job_detail(request, pk):
+    return render(request, "jobs/detail.html", {"job": get_job_for(request.user, pk)})
+
+
+@login_required
+def job_progress(request, pk):
+    return render(request, "jobs/_progress.html", {"job": get_job_for(request.user, pk)})
+
+
+@login_required
+def job_file(request, pk, name):
+    """A file the job produced: only those its result lists, never its input or others."""
+    job = get_job_for(request.user, pk)
+    files = job.result.get("files", {}) if isinstance(job.result, dict) else {}
+    if name not in files:
+        raise Http404
+    path = job_dir(job) / Path(name).name
+    if not path.is_file():
+        raise Http404
+    content_type = {".xlsx": XLSX, ".docx": DOCX}.get(path.suffix, "application/octet-stream")
+    return FileResponse(
+        path.open("rb"),
+        as_attachment=True,
+        filename=files[name]["filename"],
+        content_type=content_type,
+    )
