@@ -63,7 +63,10 @@ class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
         except ValueError:
             date = timezone.localdate()
         funds = selectors.funds_by(
-            project.region, date, "source", Project.objects.filter(pk=project.pk)
+            project.region,
+            date,
+            "source",
+            Project.objects.visible_to(request.user).filter(pk=project.pk),
         )
         return Response(
             {

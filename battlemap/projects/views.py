@@ -95,7 +95,9 @@ def project_detail(request, pk: int):
         }
         for m in milestones
     ]
-    figures = selectors.funds_by(project.region, date, "source", Project.objects.filter(pk=pk))
+    figures = selectors.funds_by(
+        project.region, date, "source", Project.objects.visible_to(request.user).filter(pk=pk)
+    )
     allocated = sum((f["allocated"] for f in figures), selectors.ZERO)
     disbursed = sum((f["disbursed"] for f in figures), selectors.ZERO)
     beneficiaries = project.beneficiaries.all()
