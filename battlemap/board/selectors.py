@@ -9,7 +9,7 @@ from battlemap.regions.models import Region
 from battlemap.regions.selectors import get_region_for
 
 from .indicators import INDICATORS
-from .measures import MEASURES
+from .measures import COMPUTED, MEASURES, READERS
 from .models import Figure
 
 
@@ -40,13 +40,21 @@ def measures_at(codes, dates, names=None) -> dict[tuple[str, dt.date], dict[str,
     """Each measure's value for every (region, date) pair, 0 before its first change.
 
     One statement of indexed look-ups (the latest row on or before each date), so the
-    cost depends on how many figures are asked for, not on the size of the registry.
+    cost depends on how many figures are asked for, not on the size of the registry; the
+    computed measures (the projects') come from their readers, a few queries per call.
     """
-    names = list(names or MEASURES)
+    names = list(names or [*MEASURES, *COMPUTED])
+    codes, dates = list(codes), list(dates)
     pairs = [(code, date) for code in codes for date in dates]
     out = {pair: dict.fromkeys(names, 0) for pair in pairs}
     if not pairs:
         return out
+    computed = [name for name in names if name in COMPUTED]
+    if computed:
+        for read in READERS:
+            for key, values in read(codes, dates).items():
+                out[key].update({name: values[name] for name in computed if name in values})
+    names = [name for name in names if name in MEASURES]
     table = connection.ops.quote_name(Figure._meta.db_table)
     lookup = (
         f"SELECT %s, %s, %s, (SELECT f.value FROM {table} f WHERE f.region_code = %s "  # noqa: S608

@@ -193,3 +193,74 @@ def money_over_time(project: Project) -> list[dict]:
         paid += steps[date][1]
         out.append({"date": date.isoformat(), "allocated": str(allocated), "paid": str(paid)})
     return out
+
+
+def project_measures(codes: list[str], dates: list[dt.date]) -> dict:
+    """For each (region code, date): the region's projects of the date's year as of the
+    date — planned, completed, money allocated and paid out in fen, late milestones.
+
+    Four queries whatever the number of regions and dates (the map asks for a region and
+    its children, the trend for a region at many dates); each date looks at its own year.
+    """
+    from battlemap.regions.codes import prefix_of
+
+    names = (
+        "projects_planned",
+        "projects_completed",
+        "funds_allocated_fen",
+        "funds_disbursed_fen",
+        "milestones_late",
+    )
+    out = {(code, date): dict.fromkeys(names, 0) for code in codes for date in dates}
+    if not codes or not dates:
+        return out
+    prefixes = {code: prefix_of(code) for code in codes}
+    common = min(prefixes.values(), key=len)
+    if not all(p.startswith(common) for p in prefixes.values()):
+        common = ""
+    years = sorted({d.year for d in dates})
+    rows = Project.objects.filter(year__in=years, region__code__startswith=common)
+    projects, year_of = {}, {}
+    for pk, region, year in rows.values_list("pk", "region_id", "year"):
+        projects[pk], year_of[pk] = region, year
+    if not projects:
+        return out
+    ids = list(projects)
+    planned, accepted = {}, {}
+    for pk, stage, day in StageRecord.objects.filter(
+        project_id__in=ids, stage__in=["planned", COMPLETED_STAGES[0]]
+    ).values_list("project_id", "stage", "date"):
+        (planned if stage == "planned" else accepted)[pk] = day
+    money: dict[int, list[tuple[dt.date, int, int]]] = defaultdict(list)
+    for pk, day, amount in Allocation.objects.filter(project_id__in=ids).values_list(
+        "project_id", "date", "amount"
+    ):
+        money[pk].append((day, int(amount * 100), 0))
+    for pk, day, amount in Disbursement.objects.filter(
+        project_id__in=ids, kind=Disbursement.Kind.PAYMENT
+    ).values_list("project_id", "date", "amount"):
+        money[pk].append((day, 0, int(amount * 100)))
+    steps: dict[int, list[tuple[dt.date, dt.date | None]]] = defaultdict(list)
+    for pk, due, done in Milestone.objects.filter(project_id__in=ids).values_list(
+        "project_id", "due", "done_on"
+    ):
+        steps[pk].append((due, done))
+    for pk, region in projects.items():
+        holders = [code for code, prefix in prefixes.items() if region.startswith(prefix)]
+        for date in dates:
+            if year_of[pk] != date.year:
+                continue
+            row = {
+                "projects_planned": int(pk in planned and planned[pk] <= date),
+                "projects_completed": int(pk in accepted and accepted[pk] <= date),
+                "funds_allocated_fen": sum(a for day, a, _p in money[pk] if day <= date),
+                "funds_disbursed_fen": sum(p for day, _a, p in money[pk] if day <= date),
+                "milestones_late": sum(
+                    1 for due, done in steps[pk] if due < date and (done is None or done > date)
+                ),
+            }
+            for code in holders:
+                target = out[(code, date)]
+                for name, value in row.items():
+                    target[name] += value
+    return out
