@@ -6,19 +6,41 @@ Thin views: read the query string, fetch projects through the user's scope (a mi
 
 import datetime as dt
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from battlemap.accounts.access import object_for
 from battlemap.accounts.permissions import Action, user_can
-from battlemap.core.errors import DomainError
+from battlemap.core.errors import DomainError, ValidationFailed
 from battlemap.registry.models import Household
 
 from . import selectors
 from .forms import ReportForm
-from .models import Programme, Project, Stage
-from .services import report_file, stage_on
+from .models import (
+    STAGE_ORDER,
+    Disbursement,
+    FundSource,
+    Milestone,
+    Notice,
+    Programme,
+    Project,
+    Stage,
+)
+from .services import (
+    allocation_add,
+    disbursement_add,
+    milestone_add,
+    milestone_complete,
+    notice_record,
+    project_stage_advance,
+    report_file,
+    stage_on,
+)
 
 STATE_LABELS = {
     "done": _("已完成"),
@@ -85,6 +107,8 @@ def project_detail(request, pk: int):
     milestones = list(project.milestones.order_by("start", "pk"))
     rows = [
         {
+            "id": m.pk,
+            "done_ever": m.done_on is not None,
             "name": m.name,
             "owner": m.owner,
             "start": m.start.isoformat(),
@@ -133,8 +157,25 @@ def project_detail(request, pk: int):
                 },
             },
             "can_report": user_can(request.user, Action.FILE_REPORT, project),
+            **_management(request, project),
         },
     )
+
+
+def _management(request, project: Project) -> dict:
+    """What the project page offers a user who may manage the project."""
+    if not user_can(request.user, Action.EDIT_PROJECTS, project):
+        return {"can_edit": False}
+    position = STAGE_ORDER.index(project.stage)
+    following = STAGE_ORDER[position + 1] if position + 1 < len(STAGE_ORDER) else None
+    return {
+        "can_edit": True,
+        "today": timezone.localdate(),
+        "next_stage": Stage(following) if following else None,
+        "fund_sources": FundSource.choices,
+        "disbursement_kinds": Disbursement.Kind.choices,
+        "notice_kinds": Notice.Kind.choices,
+    }
 
 
 @login_required
@@ -161,4 +202,134 @@ def report_create(request, pk: int):
             return redirect("projects:detail", pk=project.pk)
     return render(
         request, "projects/report.html", {"project": project, "form": form, "error": error}
+    )
+
+
+# --- managing a project from its battle map (edit_projects) -----------------------------
+
+
+def _managed(request, pk: int) -> Project:
+    return selectors.get_project_for(request.user, pk, Action.EDIT_PROJECTS)
+
+
+def _done(request, project: Project, write) -> HttpResponse:
+    """Run one service; a refusal is shown on the project page, which the user comes back to."""
+    try:
+        write()
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已保存。"))
+    return redirect("projects:detail", pk=project.pk)
+
+
+def _day(value: str | None) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value or "")
+    except ValueError:
+        raise ValidationFailed(_("日期无效：请写成YYYY-MM-DD。"), field="date") from None
+
+
+@login_required
+@require_POST
+def project_advance(request, pk: int):
+    """Move the project to its next stage, if that stage's rule is met."""
+    project = _managed(request, pk)
+    return _done(
+        request,
+        project,
+        lambda: project_stage_advance(
+            actor=request.user,
+            project=project,
+            stage=request.POST.get("stage", ""),
+            date=_day(request.POST.get("date")),
+            document=request.POST.get("document", ""),
+        ),
+    )
+
+
+@login_required
+@require_POST
+def project_notice(request, pk: int):
+    project = _managed(request, pk)
+    return _done(
+        request,
+        project,
+        lambda: notice_record(
+            actor=request.user,
+            project=project,
+            kind=request.POST.get("kind", ""),
+            start=_day(request.POST.get("start")),
+            end=_day(request.POST.get("end")),
+            place=request.POST.get("place", ""),
+        ),
+    )
+
+
+@login_required
+@require_POST
+def project_funds(request, pk: int):
+    """An allocation (下达), a payment (支付) or a transfer to a department (拨付)."""
+    project = _managed(request, pk)
+    kind = request.POST.get("kind", "")
+
+    def write():
+        date = _day(request.POST.get("date"))
+        if kind == "allocation":
+            year = request.POST.get("year") or ""
+            return allocation_add(
+                actor=request.user,
+                project=project,
+                year=int(year) if year.isdigit() else project.year,
+                source=request.POST.get("source", ""),
+                amount=request.POST.get("amount", ""),
+                date=date,
+                document=request.POST.get("document") or request.POST.get("payee", ""),
+            )
+        return disbursement_add(
+            actor=request.user,
+            project=project,
+            kind=kind,
+            amount=request.POST.get("amount", ""),
+            date=date,
+            payee=request.POST.get("payee", ""),
+        )
+
+    return _done(request, project, write)
+
+
+@login_required
+@require_POST
+def milestone_create(request, pk: int):
+    project = _managed(request, pk)
+    return _done(
+        request,
+        project,
+        lambda: milestone_add(
+            actor=request.user,
+            project=project,
+            name=request.POST.get("name", ""),
+            owner=request.POST.get("owner", ""),
+            start=_day(request.POST.get("start")),
+            due=_day(request.POST.get("due")),
+        ),
+    )
+
+
+@login_required
+@require_POST
+def milestone_done(request, pk: int, milestone: int):
+    project = _managed(request, pk)
+    step = object_for(
+        Milestone.objects.visible_to(request.user).filter(project=project),
+        request.user,
+        Action.EDIT_PROJECTS,
+        pk=milestone,
+    )
+    return _done(
+        request,
+        project,
+        lambda: milestone_complete(
+            actor=request.user, milestone=step, done_on=_day(request.POST.get("done_on"))
+        ),
     )

@@ -47,6 +47,30 @@ def _role(world, obj):
     return {"role": first.role, "region": first.region_id}
 
 
+def _next_stage(world, obj):
+    # Refused by the stage rule (no notice yet): still a redirect with the reason shown.
+    return {"stage": "in_library", "date": "2019-01-05"}
+
+
+def _payment(world, obj):
+    return {"kind": "payment", "amount": "10", "date": "2019-01-05", "payee": "某公司"}
+
+
+def _milestone(world, obj):
+    return {"name": "前期准备", "owner": "胡建华", "start": "2019-03-01", "due": "2019-03-31"}
+
+
+def _notice(world, obj):
+    return {"kind": "before_entry", "start": "2018-11-01", "end": "2018-11-08", "place": "公示栏"}
+
+
+def _milestone_done(world, obj):
+    from battlemap.projects.models import Milestone
+
+    step = Milestone.objects.filter(project=obj).order_by("pk").first()
+    return step.pk if step else 0
+
+
 def _assignment(world, obj):
     return obj.role_assignments.order_by("id").first().pk
 
@@ -143,6 +167,29 @@ OBJECT_ENDPOINTS = [
         scope=A.VIEW_PROJECTS,
         action=A.FILE_REPORT,
     ),
+    *[
+        Endpoint(
+            f"projects:{name}",
+            "project",
+            url,
+            scope=A.VIEW_PROJECTS,
+            action=A.EDIT_PROJECTS,
+            method="post",
+            data=data,
+            ok={"*": 302},  # back to the project page, saved or with the reason shown
+        )
+        for name, url, data in (
+            ("advance", lambda w, o: f"/projects/{o.pk}/stage/", _next_stage),
+            ("notice", lambda w, o: f"/projects/{o.pk}/notices/", _notice),
+            ("funds", lambda w, o: f"/projects/{o.pk}/funds/", _payment),
+            ("milestone-add", lambda w, o: f"/projects/{o.pk}/milestones/", _milestone),
+            (
+                "milestone-done",
+                lambda w, o: f"/projects/{o.pk}/milestones/{_milestone_done(w, o)}/done/",
+                lambda w, o: {"done_on": "2019-03-20"},
+            ),
+        )
+    ],
     Endpoint(
         "board:bulletin",
         "bulletin",

@@ -22,6 +22,7 @@ from battlemap.accounts.models import Role
 from battlemap.accounts.permissions import Action as A
 from battlemap.audit.models import AuditRecord
 from battlemap.board.bulletins import bulletin_generate
+from battlemap.projects.services import milestone_add
 from battlemap.registry.exports import member_rows
 from tests import personas
 from tests.factories import ACTOR, make_county, make_project, register
@@ -96,6 +97,15 @@ def build():
     }
     w.project_a1 = make_project(w.v1)
     w.project_a = make_project(w.huayang, "华阳镇扶贫车间建设")
+    for project in (w.project_a1, w.project_a):
+        milestone_add(
+            actor=ACTOR,
+            project=project,
+            name="施工",
+            owner="王工",
+            start=D(2019, 3, 1),
+            due=D(2019, 9, 30),
+        )
     w.project_b = make_project(w.v3, "临溪村安全饮水工程")
     w.bulletin_a = bulletin_generate(actor=ACTOR, region=w.huayang, date=D(2019, 6, 1))
     w.bulletin_county = bulletin_generate(actor=ACTOR, region=w.county, date=D(2019, 6, 1))
