@@ -142,3 +142,16 @@ def test_project_gantt_report_and_bulletin(page, live_server):
     cells = {c.text for t in document.tables for row in t.rows for c in row.cells}
     assert {"施工建设", "胡建华", "华阳镇"} <= cells
     assert get_user_model().objects.filter(username="owner").exists()
+
+    # The command office marks the late step done from the project's battle map.
+    page.goto(live_server.url + f"/projects/{project.pk}/?date=2019-10-20")
+    assert page.locator("#project-manage").is_visible()
+    row = page.locator(".milestones tr", has_text="施工建设")
+    row.locator("input[name=done_on]").fill("2019-10-18")
+    row.locator("button[type=submit]").click()
+    page.wait_for_selector(".notice")
+    page.goto(live_server.url + f"/projects/{project.pk}/?date=2019-10-20")
+    page.wait_for_selector("#gantt-chart[data-drawn='4'] canvas")
+    assert "逾期" not in page.inner_text(".milestones")
+    assert project.milestones.get(name="施工建设").done_on == D(2019, 10, 18)
+    screenshot(page, "project-manage.png")

@@ -81,8 +81,12 @@
 
   function money(element, data) {
     const chart = window.echarts.init(element);
+    /* Each step held until the day shown, so the lines reach it. */
     const step = function (key) {
-      return data.money.map(function (m) { return [time(m.date), Number(m[key])]; });
+      const points = data.money.map(function (m) { return [time(m.date), Number(m[key])]; });
+      const last = points[points.length - 1];
+      if (last && last[0] < time(data.date)) points.push([time(data.date), last[1]]);
+      return points;
     };
     chart.setOption({
       animation: false,
