@@ -42,6 +42,8 @@ def load(scenario: Scenario, *, actor) -> None:
         load_registry(scenario, actor=actor)
         create_demo_users(actor=actor)
         load_projects(scenario.projects, actor=actor)
+        if scenario.projects:
+            load_bulletins(actor=actor)
 
 
 def load_regions(scenario: Scenario, *, actor) -> None:
@@ -181,3 +183,15 @@ def create_project_owner(*, actor):
         region=None,
         full_name=OWNER_NAME,
     )
+
+
+def load_bulletins(*, actor) -> None:
+    """The county's bulletins at each month-end of 2019: past bulletins to look back on."""
+    import datetime as dt
+
+    from battlemap.board.bulletins import bulletin_generate
+
+    county = Region.objects.get(code=COUNTY)
+    for month in range(1, 13):
+        end = dt.date(2019 + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
+        bulletin_generate(actor=actor, region=county, date=end)

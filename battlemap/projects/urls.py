@@ -8,6 +8,7 @@ app_name = "projects"
 
 urlpatterns = [
     path("projects/", views.project_list, name="list"),
+    path("projects/new/", views.project_new, name="create"),
     path("projects/<int:pk>/", views.project_detail, name="detail"),
     path("projects/<int:pk>/report/", views.report_create, name="report"),
     path("projects/<int:pk>/stage/", views.project_advance, name="advance"),

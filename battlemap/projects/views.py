@@ -14,13 +14,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from battlemap.accounts.access import object_for
-from battlemap.accounts.permissions import Action, user_can
+from battlemap.accounts.access import object_for, require_anywhere
+from battlemap.accounts.permissions import Action, user_can, user_can_anywhere
 from battlemap.core.errors import DomainError, ValidationFailed
+from battlemap.regions.codes import Level
+from battlemap.regions.models import Region
 from battlemap.registry.models import Household
 
 from . import selectors
-from .forms import ReportForm
+from .forms import ProjectForm, ReportForm
 from .models import (
     STAGE_ORDER,
     Disbursement,
@@ -37,6 +39,7 @@ from .services import (
     milestone_add,
     milestone_complete,
     notice_record,
+    project_create,
     project_stage_advance,
     report_file,
     stage_on,
@@ -92,6 +95,7 @@ def project_list(request):
             "total": sum(counts.values()),
             "stages": [(value, label, counts[value]) for value, label in Stage.choices],
             "programmes": Programme.choices,
+            "can_create": user_can_anywhere(request.user, Action.EDIT_PROJECTS),
             "year": year,
             **filters,
         },
@@ -160,6 +164,31 @@ def project_detail(request, pk: int):
             **_management(request, project),
         },
     )
+
+
+@login_required
+def project_new(request):
+    """Put a new project in the plan, in a township or village the user may plan in."""
+    require_anywhere(request.user, Action.EDIT_PROJECTS)
+    regions = Region.objects.visible_to(request.user, Action.EDIT_PROJECTS).filter(
+        level__in=[Level.TOWNSHIP, Level.VILLAGE]
+    )
+    form = ProjectForm(
+        request.POST or None,
+        regions=regions.order_by("code"),
+        initial={"year": timezone.localdate().year},
+    )
+    error = None
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        region = object_for(regions, request.user, Action.EDIT_PROJECTS, code=data.pop("region"))
+        try:
+            project = project_create(actor=request.user, region=region, **data)
+        except DomainError as exc:
+            error = exc.message
+        else:
+            return redirect("projects:detail", pk=project.pk)
+    return render(request, "projects/new.html", {"form": form, "error": error})
 
 
 def _management(request, project: Project) -> dict:

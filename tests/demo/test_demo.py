@@ -171,3 +171,14 @@ def test_demo_project_owner_sees_their_projects_only(demo):
     out = StringIO()
     call_command("demo_logins", stdout=out)
     assert "project_owner" in out.getvalue()
+
+
+def test_demo_keeps_the_2019_month_end_bulletins(demo):
+    from battlemap.board.models import Bulletin
+
+    dates = [b.date.isoformat() for b in Bulletin.objects.order_by("date")]
+    assert dates[0] == "2019-01-31" and dates[-1] == "2019-12-31" and len(dates) == 12
+    december = Bulletin.objects.get(date="2019-12-31").content["figures"]
+    assert december["funds_disbursed"] == "32067700.00"
+    assert december["projects_completed"] == 160
+    assert any(b.content["late"] for b in Bulletin.objects.all())  # late steps along the year

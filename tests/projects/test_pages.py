@@ -96,3 +96,36 @@ def test_reading_roles_cannot_manage(world):
     response = cadre.post(f"{base}/stage/", {"stage": "in_library", "date": "2018-11-20"})
     assert response.status_code == 403
     assert "project-manage" in world.admin.get(f"{base}/").content.decode()
+
+
+def test_new_project_form_offers_and_accepts_only_the_users_places(world):
+    official = Client()
+    official.force_login(
+        personas.cadre(world.linxi, username="official_b", role="township_official")
+    )
+    page = official.get("/projects/new/").content.decode()
+    assert world.v3.code in page and world.linxi.code in page
+    assert world.v1.code not in page and world.county.code not in page
+    data = {
+        "region": world.v3.code,
+        "year": "2019",
+        "name": "临溪村产业路",
+        "programme": "infrastructure",
+        "construction_type": "new",
+        "planned_start": "2019-03-01",
+        "planned_end": "2019-09-30",
+        "budget": "150000",
+        "performance_target": "带动8户增收",
+        "responsible_unit": "临溪镇人民政府",
+        "responsible_leader": "程国庆",
+        "responsible_person": "汪红梅",
+    }
+    response = official.post("/projects/new/", data)
+    created = Project.objects.get(name="临溪村产业路")
+    assert response["Location"] == f"/projects/{created.pk}/"
+    assert created.stage == "planned" and created.region_id == world.v3.code
+    other = official.post("/projects/new/", {**data, "region": world.v1.code, "name": "越界"})
+    assert other.status_code == 200 and not Project.objects.filter(name="越界").exists()
+    cadre = Client()
+    cadre.force_login(personas.cadre(world.v1))
+    assert cadre.get("/projects/new/").status_code == 403

@@ -276,6 +276,7 @@ LIST_ENDPOINTS = {
     "jobs:file": "tests/jobs/test_jobs.py (own jobs only, listed files only)",
     "board-indicators": "no data: the indicator definitions",
     "projects:list": "test_project_lists_show_exactly_the_scope",
+    "projects:create": "tests/projects/test_pages.py (offers and accepts only the user's places)",
     "project-list": "test_project_lists_show_exactly_the_scope",
     "board:bulletins": "test_project_lists_show_exactly_the_scope",
     "board:bulletin-generate": "tests/projects/test_pages.py (issue_bulletin, own regions only)",
