@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "battlemap.regions",
     "battlemap.registry",
     "battlemap.board",
+    "battlemap.exchange",
     "battlemap.demo",
 ]
 
