@@ -78,14 +78,19 @@ def registry_export(user, code: str) -> tuple[str, bytes]:
     region = get_region_for(user, code, Action.EXPORT_REGISTRY)
     policy = export_policy(user, region)
     book = CodeBook()
+    export = Action.EXPORT_REGISTRY
     households = (
-        Household.objects.visible_to(user, Action.EXPORT_REGISTRY)
+        Household.objects.visible_to(user, export)
         .in_region(region)
         .order_by("village_id", "number")
         .prefetch_related(
-            Prefetch("members", queryset=Person.objects.order_by("id")),
-            Prefetch("events", queryset=HouseholdEvent.objects.order_by("date")),
-            Prefetch("incomes", queryset=IncomeRecord.objects.order_by("year")),
+            Prefetch("members", queryset=Person.objects.visible_to(user, export).order_by("id")),
+            Prefetch(
+                "events", queryset=HouseholdEvent.objects.visible_to(user, export).order_by("date")
+            ),
+            Prefetch(
+                "incomes", queryset=IncomeRecord.objects.visible_to(user, export).order_by("year")
+            ),
         )
     )
     wb, persons_ws, events_ws = new_workbook()
