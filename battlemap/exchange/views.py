@@ -6,14 +6,15 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from battlemap.accounts.access import require_anywhere
 from battlemap.accounts.permissions import Action
 from battlemap.jobs.models import Job
 from battlemap.jobs.services import job_start
+from battlemap.regions.selectors import get_region_for
 
 from .forms import RegistryUploadForm
-from .registry_export import registry_export
 from .registry_workbook import XLSX, template_bytes
 
 
@@ -55,7 +56,15 @@ def registry_import(request):
     return render(request, "exchange/import.html", {"form": form, "recent": recent})
 
 
+@require_POST
 @login_required
 def registry_export_view(request, code: str):
-    filename, content = registry_export(request.user, code)
-    return _xlsx(filename, content)
+    """Start the export of a region's workbook as a job (a county takes a while)."""
+    region = get_region_for(request.user, code, Action.EXPORT_REGISTRY)
+    job = job_start(
+        owner=request.user,
+        kind="export_registry",
+        title=_("导出建档立卡人员表：%(r)s") % {"r": region.name},
+        params={"code": region.code},
+    )
+    return redirect("jobs:detail", pk=job.pk)

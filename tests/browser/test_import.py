@@ -117,7 +117,11 @@ def test_upload_bad_then_fixed_workbook(page, live_server, tmp_path):
 
     # The household list offers the export of the same workbook.
     page.goto(live_server.url + "/map/341824100000/households/")
+    page.click("#registry-export")
+    page.wait_for_url("**/jobs/*/")
+    with WorkerThread():
+        page.wait_for_selector("#job[data-state=succeeded]", timeout=30_000)
     with page.expect_download() as exported:
-        page.click("#registry-export")
+        page.click("#job ul.files a")
     wb = opened(exported.value)
     assert wb["人员"].max_row == 6

@@ -76,6 +76,8 @@ OBJECT_ENDPOINTS = [
         lambda w, o: f"/exchange/registry/export/{o.code}/",
         scope=A.EXPORT_REGISTRY,
         action=A.EXPORT_REGISTRY,
+        method="post",
+        ok={"*": 302},  # to the export job's page
     ),
     Endpoint(
         "audit:detail",
