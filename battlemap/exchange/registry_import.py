@@ -148,21 +148,30 @@ class _Cells:
         self.book, self.today = book, today
 
     def parse(self, column: Column, raw):
-        text = clean(cell_text(raw)) if not isinstance(raw, (dt.date, dt.datetime)) else raw
-        if text == "" or text is None:
+        # The common cells first and cheaply: this runs for every cell of the file.
+        kind = column.kind
+        if type(raw) is dt.datetime and kind == "date":  # an Excel date cell
+            if raw.date() > self.today:
+                raise _Refused(_("日期在未来，请核对。"), "date")
+            return raw.date()
+        text = clean(raw) if type(raw) is str else clean(cell_text(raw))
+        if text == "":
             if column.required and column.key != "exited_on":
                 raise _Refused(_("必填，不能为空。"), "required")
             return None
-        kind = column.kind
+        if kind == "code":
+            entries = self.book.by_folded.get(column.table, {})
+            return entries[text] if text in entries else self.code(column.table, text)
         if kind == "text":
             return text
-        if kind == "code":
-            return self.code(column.table, text)
         if kind == "date":
             try:
-                return parse_date(raw)
+                date = parse_date(raw, allow_future=True)
             except ValidationFailed as exc:
                 raise _Refused(exc.message, "date") from None
+            if date > self.today:
+                raise _Refused(_("日期在未来，请核对。"), "date")
+            return date
         if kind == "id":
             if "*" in text:
                 raise _Refused(
