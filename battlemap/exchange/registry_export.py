@@ -23,21 +23,8 @@ from battlemap.registry.models import Household, HouseholdEvent, IncomeRecord, P
 from battlemap.registry.personal import export_policy
 from battlemap.registry.selectors import net_per_person
 
-from .registry_workbook import COLUMNS, KIND_LABELS, NO, YES, new_workbook
-
-FORMULA_START = ("=", "+", "-", "@")
-
-
-def _put(ws, row: int, column: int, value) -> None:
-    cell = ws.cell(row, column)
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        cell.value = value
-        cell.data_type = "s"  # a string, not a formula, whatever openpyxl guessed
-        cell.quotePrefix = True  # and Excel keeps it text when the cell is edited
-        return
-    cell.value = value
-    if isinstance(value, dt.date):
-        cell.number_format = "yyyy-mm-dd"
+from .registry_workbook import COLUMNS, KIND_LABELS, new_workbook
+from .workbook import NO, YES, put
 
 
 def _household_values(book, household, policy, events, income) -> dict:
@@ -127,12 +114,12 @@ def registry_export(user, code: str) -> tuple[str, bytes]:
             for index, column in enumerate(COLUMNS, start=1):
                 value = values.get(column.key)
                 if value not in (None, ""):
-                    _put(persons_ws, row, index, value)
+                    put(persons_ws, row, index, value)
             row += 1
         for date, kind, note in _later_events(events):
             for index, value in enumerate((household.number, KIND_LABELS[kind], date, note), 1):
                 if value not in (None, ""):
-                    _put(events_ws, event_row, index, value)
+                    put(events_ws, event_row, index, value)
             event_row += 1
     policy.record(what=("regions.region", region.code), rows=row - 2)
     out = io.BytesIO()

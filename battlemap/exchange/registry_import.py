@@ -11,7 +11,6 @@ nothing, and says so.
 """
 
 import datetime as dt
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -23,16 +22,7 @@ from battlemap.accounts.permissions import Action, user_can
 from battlemap.core import crypto
 from battlemap.core.changes import batched
 from battlemap.core.errors import DomainError, ValidationFailed
-from battlemap.core.idnumber import parse_id_number, parse_plain
-from battlemap.core.tabular import (
-    ImportFailed,
-    RowError,
-    SheetRow,
-    cell_text,
-    parse_date,
-    parse_decimal,
-    parse_int,
-)
+from battlemap.core.tabular import ImportFailed, RowError, SheetRow, cell_text, parse_date
 from battlemap.core.text import clean
 from battlemap.jobs.services import JobFailed, handler, job_dir
 from battlemap.regions.codes import Level
@@ -43,27 +33,10 @@ from battlemap.registry.codebook import HEAD, CodeBook
 from battlemap.registry.models import Household, HouseholdEvent, IncomeRecord, Person
 
 from . import registry_workbook as spec
-from .registry_workbook import BY_KEY, COLUMNS, HOUSEHOLD, PERSONS, Column
+from .cells import Cells, Errors, Refused, kinds
+from .registry_workbook import BY_KEY, COLUMNS, HOUSEHOLD, PERSONS
 
 HOUSEHOLD_COLUMNS = [c for c in COLUMNS if c.level == HOUSEHOLD]
-_SPLIT = re.compile(r"[、,;；/]")
-
-
-def _kinds():
-    return {
-        "code": _("不在代码表中"),
-        "id": _("证件号码无效"),
-        "date": _("日期有误"),
-        "number": _("数值有误"),
-        "required": _("必填项为空"),
-        "format": _("格式有误"),
-        "village": _("区划代码有误"),
-        "household": _("户信息不一致"),
-        "head": _("户主人数不对"),
-        "events": _("状态变更不合规则"),
-        "duplicate": _("证件号码重复"),
-        "registered": _("与登记册冲突"),
-    }
 
 
 @dataclass
@@ -130,122 +103,10 @@ class RegistryImportFailed(ImportFailed):
         super().__init__(errors)
 
 
-class _Errors(list):
-    def add(self, row: SheetRow, column: str, value, reason: str, kind: str) -> None:
-        text = cell_text(value)
-        if column == "证件号码":
-            text = crypto.mask_id_number(clean(text))  # the report is kept; the number is not
-        self.append(RowError(row.sheet, row.number, column, text, reason, kind=_kinds()[kind]))
-
-
-# --- one cell -----------------------------------------------------------------------------
-
-
-class _Cells:
-    """Parses cells by column kind; a refusal is (reason, kind of error)."""
-
-    def __init__(self, book: CodeBook, today: dt.date):
-        self.book, self.today = book, today
-
-    def parse(self, column: Column, raw):
-        # The common cells first and cheaply: this runs for every cell of the file.
-        kind = column.kind
-        if type(raw) is dt.datetime and kind == "date":  # an Excel date cell
-            if raw.date() > self.today:
-                raise _Refused(_("日期在未来，请核对。"), "date")
-            return raw.date()
-        text = clean(raw) if type(raw) is str else clean(cell_text(raw))
-        if text == "":
-            if column.required and column.key != "exited_on":
-                raise _Refused(_("必填，不能为空。"), "required")
-            return None
-        if kind == "code":
-            entries = self.book.by_folded.get(column.table, {})
-            return entries[text] if text in entries else self.code(column.table, text)
-        if kind == "text":
-            return text
-        if kind == "date":
-            try:
-                date = parse_date(raw, allow_future=True)
-            except ValidationFailed as exc:
-                raise _Refused(exc.message, "date") from None
-            if date > self.today:
-                raise _Refused(_("日期在未来，请核对。"), "date")
-            return date
-        if kind == "id":
-            if "*" in text:
-                raise _Refused(
-                    _(
-                        "证件号码已脱敏（含*），不能导入：请用有权查看完整证件号码的账户导出后再导入。"
-                    ),
-                    "id",
-                )
-            plain = parse_plain(text, self.today)
-            if plain is None:
-                try:
-                    parsed = parse_id_number(text, today=self.today)
-                except ValidationFailed as exc:
-                    raise _Refused(exc.message, "id") from None
-                plain = parsed.value, parsed.birth_date, parsed.sex
-            return plain
-        if kind == "village":
-            if not (text.isdigit() and len(text) == 12):
-                raise _Refused(_("应为12位村级区划代码。"), "village")
-            return text
-        if kind == "codes":
-            labels = [part.strip() for part in _SPLIT.split(text) if part.strip()]
-            if len(labels) > 2:
-                raise _Refused(_("最多填两项其他致贫原因。"), "format")
-            ids = [self.code(column.table, label) for label in labels]
-            if len(set(ids)) != len(ids):
-                raise _Refused(_("其他致贫原因重复。"), "format")
-            return tuple(ids)
-        if kind == "phone":
-            phone = text.replace(" ", "").replace("-", "")
-            if not phone.isdigit() or not 7 <= len(phone) <= 12:
-                raise _Refused(_("联系电话应为7到12位数字。"), "format")
-            return phone
-        if kind == "decimal":
-            try:
-                return parse_decimal(raw)
-            except ValidationFailed as exc:
-                raise _Refused(exc.message, "number") from None
-        if kind == "year":
-            try:
-                year = parse_int(raw)
-            except ValidationFailed as exc:
-                raise _Refused(exc.message, "number") from None
-            if not 2000 <= year <= self.today.year:
-                raise _Refused(_("年度应在2000到%(y)d之间。") % {"y": self.today.year}, "number")
-            return year
-        if kind == "yesno":
-            if text not in (spec.YES, spec.NO):
-                raise _Refused(_("应填“是”或“否”。"), "format")
-            return text == spec.YES
-        raise AssertionError(kind)
-
-    def code(self, table: str, label: str) -> int:
-        entries = self.book.by_folded.get(table, {})
-        if label in entries:
-            return entries[label]
-        labels = self.book.by_label.get(table, {})
-        allowed = "、".join(labels) if len(labels) <= 20 else _("见模板的下拉列表")
-        raise _Refused(
-            _("“%(v)s”不在代码表中，可选值：%(allowed)s。") % {"v": label, "allowed": allowed},
-            "code",
-        )
-
-
-class _Refused(Exception):
-    def __init__(self, reason: str, kind: str):
-        self.reason, self.kind = reason, kind
-        super().__init__(reason)
-
-
 # --- the whole file -----------------------------------------------------------------------
 
 
-def _parse_rows(sheets, cells: _Cells, errors: _Errors) -> dict[str, FileHousehold]:
+def _parse_rows(sheets, cells: Cells, errors: Errors) -> dict[str, FileHousehold]:
     households: dict[str, FileHousehold] = {}
     number_column = BY_KEY["number"]
     for row in sheets.persons:
@@ -256,12 +117,12 @@ def _parse_rows(sheets, cells: _Cells, errors: _Errors) -> dict[str, FileHouseho
             raw = row.cells.get(column.header)
             try:
                 value = cells.parse(column, raw)
-            except _Refused as exc:
+            except Refused as exc:
                 errors.add(row, column.header, raw, exc.reason, exc.kind)
-                value = _Refused
+                value = Refused
             (household_values if column.level == HOUSEHOLD else person_values)[column.key] = value
         number = household_values.get(number_column.key)
-        if number in (None, _Refused):
+        if number in (None, Refused):
             continue
         household = households.get(number)
         if household is None:
@@ -273,12 +134,12 @@ def _parse_rows(sheets, cells: _Cells, errors: _Errors) -> dict[str, FileHouseho
     return households
 
 
-def _agree(household: FileHousehold, row: SheetRow, values: dict, errors: _Errors) -> None:
+def _agree(household: FileHousehold, row: SheetRow, values: dict, errors: Errors) -> None:
     """A household's columns must say the same on each of its rows."""
     first = household.rows[0]
     for column in HOUSEHOLD_COLUMNS:
         mine, theirs = values.get(column.key), household.values.get(column.key)
-        if _Refused in (mine, theirs) or mine == theirs:
+        if Refused in (mine, theirs) or mine == theirs:
             continue
         errors.add(
             row,
@@ -290,12 +151,12 @@ def _agree(household: FileHousehold, row: SheetRow, values: dict, errors: _Error
         )
 
 
-def _check_households(households, book: CodeBook, errors: _Errors) -> None:
+def _check_households(households, book: CodeBook, errors: Errors) -> None:
     head = book.id("relation", HEAD)
     for household in households.values():
         values = household.values
         main, others = values.get("main_cause"), values.get("other_causes") or ()
-        if others is not _Refused and main is not _Refused and main in others:
+        if others is not Refused and main is not Refused and main in others:
             row = household.rows[0]
             errors.add(
                 row,
@@ -305,7 +166,7 @@ def _check_households(households, book: CodeBook, errors: _Errors) -> None:
                 "format",
             )
         income, year = values.get("net_per_person"), values.get("income_year")
-        if (income is None) != (year is None) and _Refused not in (income, year):
+        if (income is None) != (year is None) and Refused not in (income, year):
             row = household.rows[0]
             column = "收入年度" if year is None else "家庭年人均纯收入"
             errors.add(
@@ -334,11 +195,11 @@ def _check_households(households, book: CodeBook, errors: _Errors) -> None:
             _check_person(person, errors)
 
 
-def _check_person(person: FilePerson, errors: _Errors) -> None:
+def _check_person(person: FilePerson, errors: Errors) -> None:
     values, row = person.values, person.row
     ident, joined, left = values.get("id_number"), values.get("joined_on"), values.get("left_on")
     reason = values.get("leave_reason")
-    if _Refused in (ident, joined, left, reason):
+    if Refused in (ident, joined, left, reason):
         return
     if joined and ident and joined < ident[1]:
         errors.add(
@@ -356,7 +217,7 @@ def _check_person(person: FilePerson, errors: _Errors) -> None:
         )
 
 
-def _parse_events(sheets, households, errors: _Errors) -> None:
+def _parse_events(sheets, households, errors: Errors) -> None:
     """Each household's events: first identification and exit, then the events sheet."""
     kinds = spec.EVENT_KINDS
     for household in households.values():
@@ -365,10 +226,10 @@ def _parse_events(sheets, households, errors: _Errors) -> None:
             household.values.get("identified_on"),
             household.values.get("exited_on"),
         )
-        if identified not in (None, _Refused):
+        if identified not in (None, Refused):
             household.events.append((identified, "identified", "", first, "识别日期"))
-        if exited not in (None, _Refused):
-            if identified not in (None, _Refused) and exited <= identified:
+        if exited not in (None, Refused):
+            if identified not in (None, Refused) and exited <= identified:
                 errors.add(
                     first,
                     "脱贫日期",
@@ -430,11 +291,11 @@ def _parse_events(sheets, households, errors: _Errors) -> None:
             errors.add(row, column, row.cells.get(column), problem[1], "events")
 
 
-def _against_registry(households, errors: _Errors, actor) -> dict[str, tuple]:
+def _against_registry(households, errors: Errors, actor) -> dict[str, tuple]:
     """Villages exist and the actor may edit them; known households stay in their village;
     an ID number on file belongs to the same household. Returns the persons on file by
     blind index."""
-    villages = {h.values.get("village") for h in households.values()} - {None, _Refused}
+    villages = {h.values.get("village") for h in households.values()} - {None, Refused}
     allowed: dict[str, bool] = {}
 
     def may_edit(code: str) -> bool:
@@ -445,7 +306,7 @@ def _against_registry(households, errors: _Errors, actor) -> dict[str, tuple]:
     found = dict(Region.objects.filter(code__in=villages).values_list("code", "level"))
     for household in households.values():
         village = household.values.get("village")
-        if village in (None, _Refused):
+        if village in (None, Refused):
             continue
         row = household.rows[0]
         if village not in found:
@@ -465,7 +326,7 @@ def _against_registry(households, errors: _Errors, actor) -> dict[str, tuple]:
     by_county = defaultdict(list)
     for household in households.values():
         village = household.values.get("village")
-        if village not in (None, _Refused):
+        if village not in (None, Refused):
             by_county[village[:6]].append(household.number)
     for county, numbers in by_county.items():
         for start in range(0, len(numbers), 5000):
@@ -489,7 +350,7 @@ def _against_registry(households, errors: _Errors, actor) -> dict[str, tuple]:
         p
         for h in households.values()
         for p in h.persons
-        if p.values.get("id_number") not in (None, _Refused)
+        if p.values.get("id_number") not in (None, Refused)
     ]
     clear = [p.values["id_number"][0] for p in persons]
     indexes = crypto.blind_indexes(clear)
@@ -537,19 +398,19 @@ def validate(sheets, actor, progress=None) -> tuple[dict[str, FileHousehold], di
     """Every rule over the whole file; raise RegistryImportFailed listing every bad cell."""
     today = timezone.localdate()
     book = CodeBook()
-    errors = _Errors(sheets.errors)
+    errors = Errors(sheets.errors)
     outcome = Outcome(rows=len(sheets.persons), warnings=list(sheets.warnings))
     if sheets.errors:
         # Missing or repeated headers: the rows cannot be read column by column.
         raise RegistryImportFailed(list(sheets.errors), outcome)
     if progress:
         progress(0, len(sheets.persons), _("检查数据"))
-    households = _parse_rows(sheets, _Cells(book, today), errors)
+    households = _parse_rows(sheets, Cells(book.by_label, today), errors)
     outcome.households = len(households)
     outcome.persons = sum(len(h.persons) for h in households.values())
     if not sheets.persons and not errors:
         errors.append(
-            RowError(PERSONS, 2, "", "", _("工作表“人员”中没有数据。"), kind=_kinds()["required"])
+            RowError(PERSONS, 2, "", "", _("工作表“人员”中没有数据。"), kind=kinds()["required"])
         )
     _check_households(households, book, errors)
     _parse_events(sheets, households, errors)
@@ -720,7 +581,7 @@ def _known_households(actor, households: list[FileHousehold], outcome: Outcome) 
             on_file = events[known.pk]
             in_file = {(e[0], e[1]) for e in h.events}
             for date, kind in sorted(on_file - in_file):
-                raise _Refused(
+                raise Refused(
                     _(
                         "登记册中该户有%(d)s的“%(k)s”，文件中没有：导入不删除状态记录，请补入“户状态变更”表。"
                     )
@@ -733,7 +594,7 @@ def _known_households(actor, households: list[FileHousehold], outcome: Outcome) 
                         actor=actor, household=known, kind=kind, date=date, note=note
                     )
                     outcome.events_added += 1
-        except (DomainError, _Refused) as exc:
+        except (DomainError, Refused) as exc:
             raise _Failed(h.rows[0], exc) from None
         people = members[known.pk]
         # Those who stop being head or leave go first: the new head must find the post free.
@@ -797,7 +658,7 @@ def registry_import(*, actor, content: bytes, filename: str, progress=None) -> O
             _known_households(actor, known, outcome)
     except _Failed as failed:
         exc = failed.exc
-        reason = exc.reason if isinstance(exc, _Refused) else str(exc)
+        reason = exc.reason if isinstance(exc, Refused) else str(exc)
         column = BY_KEY[exc.field].header if getattr(exc, "field", None) in BY_KEY else ""
         error = RowError(
             failed.row.sheet,
@@ -805,7 +666,7 @@ def registry_import(*, actor, content: bytes, filename: str, progress=None) -> O
             column,
             cell_text(failed.row.cells.get(column)),
             reason,
-            kind=_kinds()["registered"],
+            kind=kinds()["registered"],
         )
         raise RegistryImportFailed([error], outcome) from None
     except BulkRejected as exc:
@@ -830,7 +691,7 @@ def _bulk_errors(exc: BulkRejected, new: list[FileHousehold]) -> list[RowError]:
                 column,
                 problem.value,
                 problem.reason,
-                kind=_kinds()["registered"],
+                kind=kinds()["registered"],
             )
         )
     return errors

@@ -15,7 +15,8 @@ from battlemap.jobs.services import job_start
 from battlemap.regions.selectors import get_region_for
 
 from .forms import RegistryUploadForm
-from .registry_workbook import XLSX, template_bytes
+from .registry_workbook import template_bytes
+from .workbook import XLSX
 
 
 def _xlsx(filename: str, content: bytes) -> HttpResponse:
