@@ -37,6 +37,7 @@ test: setup
 bench: setup
 	$(BIN)/python bench/bulk_registry.py --scale 100
 	$(BIN)/python bench/board_map.py --scales 1 100
+	$(BIN)/python bench/registry_import.py
 
 lint: setup
 	$(BIN)/ruff check battlemap tests bench

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "battlemap.registry",
     "battlemap.projects",
     "battlemap.board",
+    "battlemap.exchange",
     "battlemap.demo",
 ]
 

@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("battlemap.accounts.urls")),
     path("audit/", include("battlemap.audit.urls")),
     path("", include("battlemap.jobs.urls")),
+    path("exchange/", include("battlemap.exchange.urls")),
     path("login/", LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

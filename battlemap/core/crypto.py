@@ -76,21 +76,28 @@ def encrypt_many(values: list[str]) -> tuple[list[bytes], list[str]]:
     The same values as encrypt() and blind_index() one by one, for less: one read of the
     random source for all the nonces, and the HMAC keyed once.
     """
-    aead, key = _current()
+    aead, _key = _current()
     enc = aead.encrypt
-    inner, outer = _sha256_pads(key)
     nonces = os.urandom(_NONCE * len(values))
-    blobs, indexes = [], []
+    blobs = []
     for i, value in enumerate(values):
-        raw = value.encode()
         nonce = nonces[i * _NONCE : (i + 1) * _NONCE]
-        blobs.append(nonce + enc(nonce, raw, None))
+        blobs.append(nonce + enc(nonce, value.encode(), None))
+    return blobs, blind_indexes(values)
+
+
+def blind_indexes(values: list[str]) -> list[str]:
+    """blind_index() of each value, the HMAC keyed once for the batch."""
+    _aead, key = _current()
+    inner, outer = _sha256_pads(key)
+    indexes = []
+    for value in values:
         mac = inner.copy()
-        mac.update(raw)
+        mac.update(value.encode())
         digest = outer.copy()
         digest.update(mac.digest())
         indexes.append(digest.digest()[:20].hex())
-    return blobs, indexes
+    return indexes
 
 
 def mask_id_number(value: str) -> str:

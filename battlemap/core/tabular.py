@@ -26,6 +26,7 @@ class RowError:
     value: str
     reason: str
     unit: str = "row"  # "row" of a sheet, or "feature" of a GeoJSON file
+    kind: str = ""  # the rule broken, for a summary of errors by kind (default: the column)
 
     def line(self) -> str:
         values = {

@@ -24,6 +24,9 @@ from .models import Job
 
 logger = logging.getLogger(__name__)
 
+# A handler returns its result: optional "message", "summary" ([label, value] rows),
+# "lines" (messages listed under it), "files" ({name in the job's folder: {"label",
+# "filename"}}); a refusal raises JobFailed with such a result.
 Handler = Callable[[Job, "Progress"], dict]
 HANDLERS: dict[str, Handler] = {}
 
@@ -110,6 +113,7 @@ def run_job(job_id, *, echo=None) -> Job:
     state, result, message = Job.State.SUCCEEDED, {}, ""
     try:
         result = HANDLERS[job.kind](job, Progress(job, echo)) or {}
+        message = result.pop("message", "")
     except JobFailed as exc:
         state, result, message = Job.State.FAILED, exc.result, str(exc)
     except DomainError as exc:

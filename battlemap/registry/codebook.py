@@ -134,9 +134,13 @@ class CodeBook:
         from .models import Code
 
         self.by_label: dict[str, dict[str, int]] = {}
+        # Input is folded (full-width to ASCII) before lookup, so the labels are too:
+        # 乡（镇）内务工 typed with either kind of bracket is the same entry.
+        self.by_folded: dict[str, dict[str, int]] = {}
         self.by_id: dict[int, tuple[str, str]] = {}
         for pk, table, label in Code.objects.values_list("id", "table", "label"):
             self.by_label.setdefault(table, {})[label] = pk
+            self.by_folded.setdefault(table, {})[clean(label)] = pk
             self.by_id[pk] = (table, label)
 
     def id(self, table: str, raw, *, field: str | None = None, required: bool = True) -> int | None:
@@ -146,11 +150,11 @@ class CodeBook:
             if required:
                 raise ValidationFailed(_("必填，不能为空。"), field=field or table, value=raw)
             return None
-        entries = self.by_label.get(table, {})
+        entries = self.by_folded.get(table, {})
         if label not in entries:
             raise ValidationFailed(
                 _("“%(v)s”不在代码表中，可选值：%(allowed)s。")
-                % {"v": label, "allowed": "、".join(entries)},
+                % {"v": label, "allowed": "、".join(self.by_label.get(table, {}))},
                 field=field or table,
                 value=raw,
             )

@@ -232,6 +232,11 @@ class IncomeRecord(models.Model):
     )
     transfers = models.DecimalField(_("转移性收入"), max_digits=12, decimal_places=2, default=0)
     costs = models.DecimalField(_("生产经营性支出"), max_digits=12, decimal_places=2, default=0)
+    # The figure as the national system reports it (imports), when income by source is not
+    # known; it is shown instead of the one derived from the amounts above.
+    declared_net_per_person = models.DecimalField(
+        _("家庭年人均纯收入（申报）"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
 
     objects = HouseholdRowQuerySet.as_manager()
 

@@ -1,6 +1,7 @@
 """Registry reads composed into the figures every report, map and command uses."""
 
 import datetime as dt
+from decimal import Decimal
 
 from battlemap.accounts.access import object_for
 from battlemap.accounts.permissions import Action
@@ -62,6 +63,13 @@ def region_figures(region: Region, date: dt.date) -> dict:
     }
 
 
+def net_per_person(record, members: int):
+    """Net income per member: as declared (imports), else derived from the amounts."""
+    if record.declared_net_per_person is not None:
+        return record.declared_net_per_person
+    return (record.net_income / members).quantize(Decimal("0.01")) if members else None
+
+
 def household_incomes(household: Household) -> list[dict]:
     """Income by year with net income and net income per member present at the year's end."""
     out = []
@@ -80,7 +88,7 @@ def household_incomes(household: Household) -> list[dict]:
                 "costs": record.costs,
                 "net_income": net,
                 "members": members,
-                "net_income_per_person": (net / members).quantize(net) if members else None,
+                "net_income_per_person": net_per_person(record, members),
             }
         )
     return out

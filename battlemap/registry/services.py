@@ -3,6 +3,7 @@
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
+from decimal import Decimal
 from operator import itemgetter
 from typing import NamedTuple
 
@@ -388,15 +389,18 @@ def household_event_add(
 def income_record_set(*, actor, household: Household, year: int, **amounts) -> IncomeRecord:
     """Record (or correct) a household's income for a year, by source."""
     fields = ("wages", "production", "property_income", "transfers", "costs")
-    unknown = set(amounts) - set(fields)
+    unknown = set(amounts) - {*fields, "declared_net_per_person"}
     if unknown:
         raise ValidationFailed(_("未知的收入项：%(f)s。") % {"f": "、".join(sorted(unknown))})
     for name, value in amounts.items():
+        if name == "declared_net_per_person" and value is None:
+            continue
         if value is None or value < 0:
             raise ValidationFailed(_("收入金额不能为负数。"), field=name, value=value)
     if not 2000 <= year <= timezone.localdate().year:
         raise ValidationFailed(_("年度%(y)s不合理。") % {"y": year}, field="year", value=year)
     record = IncomeRecord.objects.filter(household=household, year=year).first()
+    fields = (*fields, "declared_net_per_person")
     before = {f: str(getattr(record, f)) for f in fields} if record else None
     record, _created = IncomeRecord.objects.update_or_create(
         household=household, year=year, defaults=amounts
@@ -428,6 +432,8 @@ class HouseholdRow(NamedTuple):
     guarantees: tuple[bool, bool, bool, bool, bool]
     phone: str
     events: tuple[tuple[dt.date, str], ...]
+    note: str = ""
+    event_notes: tuple[str, ...] = ()  # the events' notes, in their order, when there are any
 
 
 class PersonRow(NamedTuple):
@@ -540,7 +546,7 @@ def _bulk_write(actor, households, persons, checked) -> BulkResult:
                 *h.guarantees,
                 phone_blob,
                 phone_index,
-                "",
+                h.note,
                 1,
             )
             for h, (phone_blob, phone_index) in zip(households, checked.phones, strict=True)
@@ -549,7 +555,13 @@ def _bulk_write(actor, households, persons, checked) -> BulkResult:
     events = bulk_insert(
         HouseholdEvent,
         ("household", "kind", "date", "note"),
-        ((ids[h.number], kind, date, "") for h in households for date, kind in h.events),
+        (
+            (ids[h.number], kind, date, note)
+            for h in households
+            for (date, kind), note in zip(
+                h.events, h.event_notes or ("",) * len(h.events), strict=True
+            )
+        ),
     )
     bulk_insert(
         Person,
@@ -609,8 +621,11 @@ def _bulk_write(actor, households, persons, checked) -> BulkResult:
 INCOME_FIELDS = ("wages", "production", "property_income", "transfers", "costs")
 
 
-def income_bulk_set(*, actor, county_code: str, rows: list[tuple]) -> int:
-    """Write many new yearly income records (number, year, *amounts) of one county, set-based."""
+def income_bulk_set(
+    *, actor, county_code: str, rows: list[tuple], fields: tuple[str, ...] = INCOME_FIELDS
+) -> int:
+    """Write many new yearly income records (number, year, *amounts) of one county, set-based;
+    `fields` names the amounts the rows carry (the others keep their defaults)."""
     from battlemap.core.bulk import bulk_insert
 
     from .bulk import LOOKUP_CHUNK
@@ -624,7 +639,7 @@ def income_bulk_set(*, actor, county_code: str, rows: list[tuple]) -> int:
     this_year = timezone.localdate().year
     # The common case, checked column by column at C speed; a refusal names the first bad
     # row as a row-by-row check would.
-    width = 2 + len(INCOME_FIELDS)
+    width = 2 + len(fields)
     column = [list(map(itemgetter(i), rows)) for i in range(width)]
     if rows and (
         numbers - ids.keys()
@@ -641,10 +656,19 @@ def income_bulk_set(*, actor, county_code: str, rows: list[tuple]) -> int:
             if any(a < 0 for a in amounts):
                 raise ValidationFailed(_("收入金额不能为负数。"), field="amount", value=number)
     with transaction.atomic():
+        # Amounts the rows do not carry are 0 (the raw insert sees no model defaults).
+        given = dict(zip(fields, column[2:], strict=True))
+        zeros = [Decimal(0)] * len(rows)
+        names = (*INCOME_FIELDS, *[f for f in fields if f not in INCOME_FIELDS])
         count = bulk_insert(
             IncomeRecord,
-            ("household", "year", *INCOME_FIELDS),
-            zip(map(ids.__getitem__, column[0]), *column[1:], strict=True),
+            ("household", "year", *names),
+            zip(
+                map(ids.__getitem__, column[0]),
+                column[1],
+                *[given.get(name, zeros) for name in names],
+                strict=True,
+            ),
         )
         audit_record(
             actor=actor,

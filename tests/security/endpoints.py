@@ -95,6 +95,15 @@ OBJECT_ENDPOINTS = [
         data=_person,
     ),
     Endpoint(
+        "exchange:registry-export",
+        "region",
+        lambda w, o: f"/exchange/registry/export/{o.code}/",
+        scope=A.EXPORT_REGISTRY,
+        action=A.EXPORT_REGISTRY,
+        method="post",
+        ok={"*": 302},  # to the export job's page
+    ),
+    Endpoint(
         "audit:detail",
         "audit",
         lambda w, o: f"/audit/{o.pk}/",
@@ -271,6 +280,8 @@ LIST_ENDPOINTS = {
     "accounts:tokens": "tests/security/test_accounts.py (own tokens only)",
     "accounts:password": "tests/security/test_accounts.py (own password only)",
     "accounts:token-revoke": "tests/security/test_accounts.py (own tokens only)",
+    "exchange:registry-template": "no data: the empty template (logged-in users with a role)",
+    "exchange:registry-import": "tests/exchange/test_views.py (edit_registry; the file's villages are checked)",
     "jobs:detail": "tests/jobs/test_jobs.py (own jobs only)",
     "jobs:progress": "tests/jobs/test_jobs.py (own jobs only)",
     "jobs:file": "tests/jobs/test_jobs.py (own jobs only, listed files only)",
