@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 
 from battlemap.audit.api import AuditRecordViewSet
 from battlemap.board import api as board_api
+from battlemap.projects.api import ProjectViewSet
 from battlemap.regions.api import RegionViewSet
 from battlemap.registry.api import HouseholdViewSet, PersonViewSet
 
@@ -14,6 +15,7 @@ router.register("regions", RegionViewSet, basename="region")
 router.register("households", HouseholdViewSet, basename="household")
 router.register("persons", PersonViewSet, basename="person")
 router.register("audit", AuditRecordViewSet, basename="audit")
+router.register("projects", ProjectViewSet, basename="project")
 
 urlpatterns = [
     path("", include(router.urls)),

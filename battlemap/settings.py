@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "battlemap.accounts",
     "battlemap.regions",
     "battlemap.registry",
+    "battlemap.projects",
     "battlemap.board",
     "battlemap.exchange",
     "battlemap.demo",
@@ -126,6 +127,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Background jobs (imports, bulletins) are queued in the database and run by
 # `battlemap worker` (battlemap/jobs): no broker to install on a county server.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# When the worker generates each county's daily bulletin (HH:MM, local time).
+BATTLEMAP_BULLETIN_TIME = env_str("BATTLEMAP_BULLETIN_TIME", "18:00")
 
 # Argon2id (argon2-cffi, accounts/hashers.py) for every new password; the others only
 # read older hashes, which are upgraded to Argon2 at the next login.

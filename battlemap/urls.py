@@ -18,6 +18,7 @@ admin.site.login_form = AdminLoginForm
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("", include("battlemap.board.urls")),
+    path("", include("battlemap.projects.urls")),
     path("", include("battlemap.accounts.urls")),
     path("audit/", include("battlemap.audit.urls")),
     path("", include("battlemap.jobs.urls")),

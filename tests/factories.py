@@ -118,3 +118,27 @@ def register(
         members=full,
         **fields,
     )
+
+
+def make_project(
+    region, name: str = "城西村组道硬化工程", *, actor=ACTOR, year: int = 2019, **fields
+):
+    """A planned project through project_create, with sensible defaults."""
+    from battlemap.projects.services import project_create
+
+    values = {
+        "year": year,
+        "name": name,
+        "programme": "infrastructure",
+        "construction_type": "new",
+        "planned_start": dt.date(year, 3, 1),
+        "planned_end": dt.date(year, 10, 31),
+        "budget": "300000.00",
+        "responsible_unit": "县交通运输局",
+        "responsible_leader": "程国庆",
+        "responsible_person": "胡建华",
+        "performance_target": "带动10户贫困户增收",
+        "planned_on": dt.date(year - 1, 11, 1),
+        **fields,
+    }
+    return project_create(actor=actor, region=region, **values)

@@ -29,13 +29,17 @@ class Action(models.TextChoices):
     VIEW_AUDIT = "view_audit", _("查看审计记录")
     RAISE_PROBLEM = "raise_problem", _("提出督查问题")
     VERIFY_PROBLEM = "verify_problem", _("核验问题整改")
+    VIEW_PROJECTS = "view_projects", _("查看扶贫项目、资金和日通报")
+    EDIT_PROJECTS = "edit_projects", _("管理扶贫项目库、资金和项目作战图")
+    FILE_REPORT = "file_report", _("填报项目日报告")
+    ISSUE_BULLETIN = "issue_bulletin", _("生成日通报")
 
 
 A = Action
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
     Role.COUNTY_ADMIN: frozenset(A.values),
     # Leaders read everything, but never a personal number.
-    Role.LEADER: frozenset({A.VIEW_REGISTRY, A.EXPORT_REGISTRY}),
+    Role.LEADER: frozenset({A.VIEW_REGISTRY, A.EXPORT_REGISTRY, A.VIEW_PROJECTS}),
     Role.TOWNSHIP_OFFICIAL: frozenset(
         {
             A.VIEW_REGISTRY,
@@ -45,19 +49,42 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             A.EXPORT_REGISTRY,
             A.MANAGE_USERS,
             A.VIEW_AUDIT,
+            A.VIEW_PROJECTS,
+            A.EDIT_PROJECTS,
+            A.FILE_REPORT,
         }
     ),
     Role.VILLAGE_CADRE: frozenset(
-        {A.VIEW_REGISTRY, A.EDIT_REGISTRY, A.REVEAL_PERSONAL_DATA, A.EXPORT_REGISTRY}
+        {
+            A.VIEW_REGISTRY,
+            A.EDIT_REGISTRY,
+            A.REVEAL_PERSONAL_DATA,
+            A.EXPORT_REGISTRY,
+            A.VIEW_PROJECTS,
+            A.FILE_REPORT,
+        }
     ),
     # Departments match their deliveries to persons by ID number, one at a time.
-    Role.DEPARTMENT: frozenset({A.VIEW_REGISTRY, A.REVEAL_PERSONAL_DATA, A.EXPORT_REGISTRY}),
+    Role.DEPARTMENT: frozenset(
+        {A.VIEW_REGISTRY, A.REVEAL_PERSONAL_DATA, A.EXPORT_REGISTRY, A.VIEW_PROJECTS}
+    ),
     Role.INSPECTOR: frozenset(
-        {A.VIEW_REGISTRY, A.EXPORT_REGISTRY, A.VIEW_AUDIT, A.RAISE_PROBLEM, A.VERIFY_PROBLEM}
+        {
+            A.VIEW_REGISTRY,
+            A.EXPORT_REGISTRY,
+            A.VIEW_AUDIT,
+            A.RAISE_PROBLEM,
+            A.VERIFY_PROBLEM,
+            A.VIEW_PROJECTS,
+        }
     ),
     # A paired cadre (干部包户) visits their households: read, and reveal a number to call.
     Role.PAIRED_CADRE: frozenset({A.VIEW_REGISTRY, A.REVEAL_PERSONAL_DATA}),
 }
+
+# A project's responsible person (责任人) holds these over that project only, through
+# `Project.responsible_user`, whatever roles they hold elsewhere (projects/querysets.py).
+RESPONSIBLE_PERSON_ACTIONS: frozenset[str] = frozenset({A.VIEW_PROJECTS, A.FILE_REPORT})
 
 # Which roles a holder of `manage_users` may hand out, always within their own region.
 # A township official creates village accounts; only the county hands out county roles.
@@ -99,6 +126,9 @@ def region_code_of(obj) -> str | None:
     household = getattr(obj, "household", None)
     if household is not None:
         return household.village_id
+    project = getattr(obj, "project", None)  # a project's milestones, funds, reports
+    if project is not None:
+        return project.region_id
     region = getattr(obj, "region", None)
     if region is not None:
         return region.code
@@ -130,7 +160,17 @@ def user_can(user, action: str, obj) -> bool:
         for role, granted in household_grants(user):
             if granted == household_id and role_grants(role, action):
                 return True
-    return False
+    return (
+        action in RESPONSIBLE_PERSON_ACTIONS
+        and getattr(user, "is_active", False)
+        and responsible_user_id_of(obj) == user.pk
+    )
+
+
+def responsible_user_id_of(obj) -> int | None:
+    """The account of the person responsible for a project (or for the project of a row)."""
+    project = getattr(obj, "project", None) or obj
+    return getattr(project, "responsible_user_id", None)
 
 
 def user_can_anywhere(user, action: str) -> bool:

@@ -148,13 +148,14 @@ def user_ensure(
     actor,
     username: str,
     password: str,
-    role: str,
-    region: Region,
+    role: str | None,
+    region: Region | None,
     full_name: str = "",
     staff: bool = False,
 ):
     """Create a user (or reset its password) holding `role` over `region` (demo logins,
-    set-up scripts). `staff` opens the Django admin, which the roles still scope."""
+    set-up scripts); without a role, an account that sees only what names it (a project's
+    responsible person). `staff` opens the Django admin, which the roles still scope."""
     User = get_user_model()
     user, created = User.objects.get_or_create(username=username)
     before = None if created else _snapshot(user)
@@ -163,13 +164,14 @@ def user_ensure(
     user.is_staff = staff
     user.is_active = True
     user.save()
-    RoleAssignment.objects.get_or_create(user=user, role=role, region=region)
+    if role is not None:
+        RoleAssignment.objects.get_or_create(user=user, role=role, region=region)
     forget(user)
     audit_record(
         actor=actor,
         action="user.create" if created else "user.update",
         obj=user,
-        region_code=region.code,
+        region_code=region.code if region is not None else "",
         before=before,
         after=_snapshot(user),
     )

@@ -10,7 +10,11 @@ class BoardConfig(AppConfig):
     def ready(self):
         from battlemap.core.changes import on_villages_changed
 
-        from . import sources  # noqa: F401  (registers the measure sources)
+        from . import project_measures, sources  # noqa: F401  (register the measures)
         from .rollups import refresh_villages
 
         on_villages_changed(refresh_villages)
+
+        from .bulletins import schedule_bulletins
+
+        schedule_bulletins()

@@ -29,6 +29,7 @@ class Indicator:
     higher_is_worse: bool = True
     colors: tuple[str, ...] = field(default=REDS)
     records: str = ""  # which records a click on the figure lists (see board views)
+    detail_scale: int = 1  # the numerator and denominator shown divided by this (fen → 元)
 
     @property
     def rollup(self) -> str:
@@ -55,6 +56,7 @@ class Indicator:
             "higher_is_worse": self.higher_is_worse,
             "colors": list(self.colors if self.higher_is_worse else self.colors),
             "records": self.records,
+            "detail_scale": self.detail_scale,
         }
 
 
@@ -144,6 +146,39 @@ indicator(
     records="poor_villages",
 )
 
+indicator(
+    name="project_completion_rate",
+    label=_("项目完工率"),
+    unit="%",
+    numerator="projects_completed",
+    denominator="projects_planned",
+    factor=100,
+    decimals=1,
+    higher_is_worse=False,
+    colors=GREENS,
+    records="projects",
+)
+indicator(
+    name="expenditure_rate",
+    label=_("资金支出率"),
+    unit="%",
+    numerator="funds_disbursed_fen",
+    denominator="funds_allocated_fen",
+    factor=100,
+    decimals=2,
+    higher_is_worse=False,
+    colors=GREENS,
+    records="projects",
+    detail_scale=100,  # shown as 元 paid / allocated
+)
+indicator(
+    name="milestones_late",
+    label=_("逾期节点"),
+    unit=pgettext_lazy("unit", "个"),
+    numerator="milestones_late",
+    records="projects",
+)
+
 DEFAULT_INDICATOR = "poverty_incidence"
 # The strip of key figures at the top of the map, in order.
 KEY_FIGURES = (
@@ -153,4 +188,7 @@ KEY_FIGURES = (
     "persons_poor",
     "poverty_incidence",
     "village_exit_rate",
+    "project_completion_rate",
+    "expenditure_rate",
+    "milestones_late",
 )

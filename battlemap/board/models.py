@@ -3,6 +3,9 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from battlemap.accounts.permissions import Action
+from battlemap.accounts.scopes import region_filter
+
 
 class Figure(models.Model):
     """A measure's value for a region from `date` until the region's next row for it.
@@ -27,3 +30,34 @@ class Figure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.region_code} {self.measure} {self.date} {self.value}"
+
+
+class BulletinQuerySet(models.QuerySet):
+    def visible_to(self, user, action: str = Action.VIEW_PROJECTS):
+        """Bulletins of the regions where the user holds `action`."""
+        return self.filter(region_filter(user, "region__code", action))
+
+
+class Bulletin(models.Model):
+    """The daily bulletin (日通报) of a region for a date: its content as generated, kept."""
+
+    region = models.ForeignKey(
+        "regions.Region", verbose_name=_("区划"), on_delete=models.PROTECT, related_name="+"
+    )
+    date = models.DateField(_("通报日期"))
+    generated_at = models.DateTimeField(_("生成时间"))
+    generated_by = models.CharField(_("生成者"), max_length=150)
+    content = models.JSONField(_("内容"))
+
+    objects = BulletinQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("日通报")
+        verbose_name_plural = _("日通报")
+        ordering = ["-date", "region_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "date"], name="bulletin_region_date")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region_id} {self.date}"

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import bulletin_views, views
 
 app_name = "board"
 
@@ -12,4 +12,8 @@ urlpatterns = [
     path("screen/<str:code>/", views.region_screen, name="screen"),
     path("households/<int:pk>/", views.household_file, name="household"),
     path("households/<int:pk>/reveal/", views.household_reveal, name="household-reveal"),
+    path("bulletins/", bulletin_views.bulletin_list, name="bulletins"),
+    path("bulletins/generate/", bulletin_views.bulletin_create, name="bulletin-generate"),
+    path("bulletins/<int:pk>/", bulletin_views.bulletin_detail, name="bulletin"),
+    path("bulletins/<int:pk>/docx/", bulletin_views.bulletin_download, name="bulletin-docx"),
 ]

@@ -78,11 +78,21 @@ def records_link(region: Region, indicator, date: dt.date) -> str | None:
         return _url(
             "board:households", region.code, status=indicator.records, date=date.isoformat()
         )
+    if indicator.records == "projects":
+        query = urlencode({"region": region.prefix, "year": date.year})
+        return reverse("projects:list") + f"?{query}"
     if indicator.records == "poor_villages":
         if region.level == Level.VILLAGE:
             return None
         return _url("board:map", region.code, date=date.isoformat(), indicator=indicator.name)
     return None
+
+
+def _detail(measures: dict, name: str | None, indicator) -> int | None:
+    """A ratio's numerator or denominator as the figure's detail line shows it."""
+    if not indicator.denominator or name is None:
+        return None
+    return round(measures.get(name, 0) / indicator.detail_scale)
 
 
 def board_context(request: HttpRequest, region: Region) -> dict:
@@ -102,8 +112,8 @@ def board_context(request: HttpRequest, region: Region) -> dict:
             {
                 "indicator": item,
                 "value": data["indicators"][name],
-                "numerator": data["measures"].get(item.numerator) if item.denominator else None,
-                "denominator": data["measures"].get(item.denominator) if item.denominator else None,
+                "numerator": _detail(data["measures"], item.numerator, item),
+                "denominator": _detail(data["measures"], item.denominator, item),
                 "url": records_link(region, item, date),
             }
         )

@@ -20,6 +20,11 @@ def home(request):
         .first()
     )
     if top is None:
+        from battlemap.projects.models import Project
+
+        if Project.objects.visible_to(request.user).exists():
+            # A project's responsible person without a region: their projects.
+            return redirect("projects:list")
         households = (
             Household.objects.visible_to(request.user)
             .select_related("village")

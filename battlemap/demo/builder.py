@@ -86,6 +86,7 @@ class Scenario:
     incomes: list[tuple[str, int, Decimal, Decimal, Decimal, Decimal, Decimal]] = field(
         default_factory=list
     )
+    projects: list = field(default_factory=list)  # demo.projects.ProjectPlan, the 2019 plan
 
 
 def read_divisions() -> list[tuple[str, str, str]]:
@@ -391,6 +392,12 @@ def generate(*, seed: int = 20191130, scale: int = 1, book: CodeBook | None = No
         scenario.persons += members
         scenario.households.append(gen.household(village, number, events, size))
         scenario.incomes += _incomes(rng, number, events, size)
+    from .projects import generate_projects  # it uses apportion() from here
+
+    by_village: dict[str, list[str]] = {}
+    for row in scenario.households:
+        by_village.setdefault(row.village_id, []).append(row.number)
+    scenario.projects = generate_projects(seed, regions, by_village)
     return scenario
 
 

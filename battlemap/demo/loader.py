@@ -1,11 +1,14 @@
 """Write a generated scenario through the services, and create the demo logins."""
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import transaction
 
 from battlemap.accounts.models import Role
 from battlemap.accounts.services import user_ensure
 from battlemap.core.bulk import foreign_keys_checked_once
+from battlemap.projects import services as p
 from battlemap.regions.codes import prefix_of
 from battlemap.regions.models import Region
 from battlemap.regions.services import poor_village_set, population_set, region_upsert
@@ -13,6 +16,7 @@ from battlemap.registry.models import Household, HouseholdEvent, IncomeRecord, P
 from battlemap.registry.services import income_bulk_set, registry_bulk_register
 
 from .builder import COUNTY, Scenario
+from .projects import OWNER_NAME, ProjectPlan
 
 HUAYANG, LINXI, LANGJIAXI = "341824100000", "341824101000", "341824100201"
 
@@ -26,6 +30,9 @@ DEMO_USERS = [
     ("township_linxi", Role.TOWNSHIP_OFFICIAL, LINXI, "临溪镇扶贫专干", False),
     ("village_cadre", Role.VILLAGE_CADRE, LANGJIAXI, "郎家溪村扶贫专干", False),
 ]
+# The responsible person (责任人) of a few 华阳镇 projects: no role over any region, sees
+# and reports on their own projects only.
+PROJECT_OWNER = "project_owner"
 
 
 def load(scenario: Scenario, *, actor) -> None:
@@ -34,6 +41,9 @@ def load(scenario: Scenario, *, actor) -> None:
         load_regions(scenario, actor=actor)
         load_registry(scenario, actor=actor)
         create_demo_users(actor=actor)
+        load_projects(scenario.projects, actor=actor)
+        if scenario.projects:
+            load_bulletins(actor=actor)
 
 
 def load_regions(scenario: Scenario, *, actor) -> None:
@@ -77,3 +87,111 @@ def create_demo_users(*, actor) -> None:
             full_name=name,
             staff=staff,
         )
+
+
+def load_projects(plans: list[ProjectPlan], *, actor) -> None:
+    """The 2019 projects, each step through its service, in the order the rules require."""
+    owner = create_project_owner(actor=actor) if plans else None
+    regions = Region.objects.in_bulk({plan.place for plan in plans})
+    numbers = {n for plan in plans for n in plan.beneficiaries}
+    households = {h.number: h for h in Household.objects.filter(number__in=numbers)}
+    reports = []
+    for plan in plans:
+        project = p.project_create(
+            actor=actor,
+            region=regions[plan.place],
+            year=2019,
+            name=plan.name,
+            programme=plan.programme,
+            construction_type=plan.construction_type,
+            planned_start=plan.planned_start,
+            planned_end=plan.planned_end,
+            budget=Decimal(plan.budget_hundreds) * 100,
+            responsible_unit=plan.unit,
+            responsible_leader=plan.leader,
+            responsible_person=plan.person,
+            responsible_user=owner if plan.owner_login else None,
+            content=plan.content,
+            performance_target=plan.target,
+            benefit_mechanism=plan.mechanism,
+            beneficiaries=[households[n] for n in plan.beneficiaries],
+            planned_on=plan.planned_on,
+        )
+        notices = {kind: (start, end, place) for kind, start, end, place in plan.notices}
+        _notice(actor, project, "before_entry", notices)
+        steps = [
+            p.milestone_add(actor=actor, project=project, name=n, owner=o, start=s, due=d)
+            for n, o, s, d, _done in plan.milestones
+        ]
+        for stage, date, document in plan.stages:
+            if stage == "under_way":
+                for source, hundreds, day, doc in plan.allocations:
+                    p.allocation_add(
+                        actor=actor,
+                        project=project,
+                        year=2019,
+                        source=source,
+                        amount=Decimal(hundreds) * 100,
+                        date=day,
+                        document=doc,
+                    )
+            if stage == "accepted":
+                for kind, hundreds, day, payee in plan.payments:
+                    if day <= date:
+                        _pay(actor, project, kind, hundreds, day, payee)
+                for step, (_n, _o, _s, _d, done) in zip(steps, plan.milestones, strict=True):
+                    p.milestone_complete(actor=actor, milestone=step, done_on=done)
+            if stage == "evaluated":
+                _notice(actor, project, "after_acceptance", notices)
+            p.project_stage_advance(
+                actor=actor, project=project, stage=stage, date=date, document=document
+            )
+        for kind, hundreds, day, payee in plan.payments:
+            if day > plan.stages[4][1]:
+                _pay(actor, project, kind, hundreds, day, payee)
+        author = plan.person
+        reports += [
+            (project, day, progress, work, paid, problems, author)
+            for day, progress, work, paid, problems in plan.reports
+        ]
+    p.report_bulk_file(actor=actor, rows=reports)
+
+
+def _notice(actor, project, kind, notices) -> None:
+    start, end, place = notices[kind]
+    p.notice_record(actor=actor, project=project, kind=kind, start=start, end=end, place=place)
+
+
+def _pay(actor, project, kind, hundreds, day, payee) -> None:
+    p.disbursement_add(
+        actor=actor,
+        project=project,
+        kind=kind,
+        amount=Decimal(hundreds) * 100,
+        date=day,
+        payee=payee,
+    )
+
+
+def create_project_owner(*, actor):
+    """The demo login of a project's responsible person (no role over any region)."""
+    return user_ensure(
+        actor=actor,
+        username=PROJECT_OWNER,
+        password=settings.DEMO_PASSWORD,
+        role=None,
+        region=None,
+        full_name=OWNER_NAME,
+    )
+
+
+def load_bulletins(*, actor) -> None:
+    """The county's bulletins at each month-end of 2019: past bulletins to look back on."""
+    import datetime as dt
+
+    from battlemap.board.bulletins import bulletin_generate
+
+    county = Region.objects.get(code=COUNTY)
+    for month in range(1, 13):
+        end = dt.date(2019 + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
+        bulletin_generate(actor=actor, region=county, date=end)

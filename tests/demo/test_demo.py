@@ -129,3 +129,56 @@ def test_demo_logins_one_per_role_all_with_the_demo_password(demo):
     for username in expected:
         assert username in out.getvalue()
     assert "华阳镇" in out.getvalue() and settings.DEMO_PASSWORD in out.getvalue()
+
+
+def test_2019_projects_and_funds(demo):
+    """Rows 16–20: 160 of 160 projects completed, 33,130,000 元 allocated (14,820,000 元
+    county budget), 32,067,700 元 paid out, 96.79 %."""
+    from decimal import Decimal
+
+    from battlemap.projects.models import Allocation
+
+    figures = stats("341824", "2019-12-31")
+    assert (figures["projects_planned"], figures["projects_completed"]) == (160, 160)
+    assert figures["funds_allocated"] == "33130000.00"
+    assert figures["funds_disbursed"] == "32067700.00"
+    assert round(figures["expenditure_rate"] * 100, 2) == 96.79
+    county = Allocation.objects.filter(year=2019, source="county").values_list("amount", flat=True)
+    assert sum(county, Decimal(0)) == Decimal("14820000.00")
+    # Along the year: fewer completed, less paid; 2020 has no projects of its own.
+    mid = stats("341824", "2019-06-30")
+    assert mid["projects_planned"] == 160 and 0 < mid["projects_completed"] < 160
+    assert Decimal(mid["funds_disbursed"]) < Decimal(figures["funds_disbursed"])
+    assert stats("341824", "2020-03-01")["projects_planned"] == 0
+
+
+def test_demo_project_owner_sees_their_projects_only(demo):
+    from django.conf import settings
+    from django.test import Client
+
+    from battlemap.projects.models import Project
+
+    client = Client()
+    assert client.login(username="project_owner", password=settings.DEMO_PASSWORD)
+    assert client.get("/")["Location"] == "/projects/"
+    own = Project.objects.filter(responsible_user__username="project_owner")
+    assert own.count() >= 2
+    page = client.get("/projects/").content.decode()
+    assert all(p.name in page for p in own)
+    other = Project.objects.exclude(responsible_user__username="project_owner").first()
+    assert client.get(f"/projects/{other.pk}/").status_code == 404
+    assert client.get(f"/projects/{own.first().pk}/").status_code == 200
+    out = StringIO()
+    call_command("demo_logins", stdout=out)
+    assert "project_owner" in out.getvalue()
+
+
+def test_demo_keeps_the_2019_month_end_bulletins(demo):
+    from battlemap.board.models import Bulletin
+
+    dates = [b.date.isoformat() for b in Bulletin.objects.order_by("date")]
+    assert dates[0] == "2019-01-31" and dates[-1] == "2019-12-31" and len(dates) == 12
+    december = Bulletin.objects.get(date="2019-12-31").content["figures"]
+    assert december["funds_disbursed"] == "32067700.00"
+    assert december["projects_completed"] == 160
+    assert any(b.content["late"] for b in Bulletin.objects.all())  # late steps along the year

@@ -121,6 +121,7 @@ def test_the_progress_fragment_polls_until_the_job_ends(db, client, handlers):
 def test_a_daily_schedule_fires_once_a_day_when_its_time_has_come(db):
     fired = []
     saved = dict(schedule.SCHEDULES)
+    schedule.SCHEDULES.clear()  # this test's schedule only: apps register theirs (the bulletin)
     schedule.daily("test_daily", at=lambda: dt.time(18, 0))(fired.append)
     shanghai = zoneinfo.ZoneInfo("Asia/Shanghai")
     try:

@@ -17,6 +17,14 @@ from tests.factories import ACTOR, id_number, make_county, member, register
 
 pytestmark = pytest.mark.django_db
 D = dt.date
+# battlemap stats adds the projects of the date's year (tests/projects, tests/demo).
+PROJECT_KEYS = {
+    "projects_planned",
+    "projects_completed",
+    "funds_allocated",
+    "funds_disbursed",
+    "expenditure_rate",
+}
 KEYS = {"region", "date", *FIGURE_KEYS}
 
 
@@ -228,8 +236,15 @@ def stats(*args):
 def test_stats_json_for_6_9_and_12_digit_codes(world, code, full):
     output = stats("--region", code, "--date", "2020-05-01", "--format", "json")
     data = json.loads(output)
-    assert set(data) == KEYS
-    assert data == region_figures(world.regions[full], D(2020, 5, 1))
+    assert set(data) == KEYS | PROJECT_KEYS
+    assert {k: data[k] for k in KEYS} == region_figures(world.regions[full], D(2020, 5, 1))
+    assert {k: data[k] for k in PROJECT_KEYS} == {
+        "projects_planned": 0,
+        "projects_completed": 0,
+        "funds_allocated": "0.00",
+        "funds_disbursed": "0.00",
+        "expenditure_rate": None,
+    }
     assert data["region"] == full and data["date"] == "2020-05-01"
 
 

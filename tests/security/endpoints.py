@@ -4,7 +4,7 @@ over this registry and fails on any URL that is not classified here, so a new pa
 endpoint cannot ship without saying who may reach it.
 
 Object kinds: `region` (a township or village), `household`, `person`, `audit` (an
-audit record), `user` (an account). `scope` is the action whose regions decide whether
+audit record), `user` (an account), `project` (in a village or township), `bulletin`. `scope` is the action whose regions decide whether
 the object is visible at all (outside: 404); `action` is what the endpoint does (a
 visible object without it: 403). A persona that holds `scope` nowhere gets 403 before
 any object is looked up.
@@ -45,6 +45,30 @@ def _person(world, obj):
 def _role(world, obj):
     first = obj.role_assignments.order_by("id").first()
     return {"role": first.role, "region": first.region_id}
+
+
+def _next_stage(world, obj):
+    # Refused by the stage rule (no notice yet): still a redirect with the reason shown.
+    return {"stage": "in_library", "date": "2019-01-05"}
+
+
+def _payment(world, obj):
+    return {"kind": "payment", "amount": "10", "date": "2019-01-05", "payee": "某公司"}
+
+
+def _milestone(world, obj):
+    return {"name": "前期准备", "owner": "胡建华", "start": "2019-03-01", "due": "2019-03-31"}
+
+
+def _notice(world, obj):
+    return {"kind": "before_entry", "start": "2018-11-01", "end": "2018-11-08", "place": "公示栏"}
+
+
+def _milestone_done(world, obj):
+    from battlemap.projects.models import Milestone
+
+    step = Milestone.objects.filter(project=obj).order_by("pk").first()
+    return step.pk if step else 0
 
 
 def _assignment(world, obj):
@@ -138,7 +162,66 @@ OBJECT_ENDPOINTS = [
         action=A.MANAGE_USERS,
         method="post",
     ),
+    Endpoint(
+        "projects:detail",
+        "project",
+        lambda w, o: f"/projects/{o.pk}/",
+        scope=A.VIEW_PROJECTS,
+        action=A.VIEW_PROJECTS,
+    ),
+    Endpoint(
+        "projects:report",
+        "project",
+        lambda w, o: f"/projects/{o.pk}/report/",
+        scope=A.VIEW_PROJECTS,
+        action=A.FILE_REPORT,
+    ),
+    *[
+        Endpoint(
+            f"projects:{name}",
+            "project",
+            url,
+            scope=A.VIEW_PROJECTS,
+            action=A.EDIT_PROJECTS,
+            method="post",
+            data=data,
+            ok={"*": 302},  # back to the project page, saved or with the reason shown
+        )
+        for name, url, data in (
+            ("advance", lambda w, o: f"/projects/{o.pk}/stage/", _next_stage),
+            ("notice", lambda w, o: f"/projects/{o.pk}/notices/", _notice),
+            ("funds", lambda w, o: f"/projects/{o.pk}/funds/", _payment),
+            ("milestone-add", lambda w, o: f"/projects/{o.pk}/milestones/", _milestone),
+            (
+                "milestone-done",
+                lambda w, o: f"/projects/{o.pk}/milestones/{_milestone_done(w, o)}/done/",
+                lambda w, o: {"done_on": "2019-03-20"},
+            ),
+        )
+    ],
+    Endpoint(
+        "board:bulletin",
+        "bulletin",
+        lambda w, o: f"/bulletins/{o.pk}/",
+        scope=A.VIEW_PROJECTS,
+        action=A.VIEW_PROJECTS,
+    ),
+    Endpoint(
+        "board:bulletin-docx",
+        "bulletin",
+        lambda w, o: f"/bulletins/{o.pk}/docx/",
+        scope=A.VIEW_PROJECTS,
+        action=A.VIEW_PROJECTS,
+    ),
     # --- API ----------------------------------------------------------------------------
+    Endpoint(
+        "project-detail",
+        "project",
+        lambda w, o: f"/api/v1/projects/{o.pk}/",
+        scope=A.VIEW_PROJECTS,
+        action=A.VIEW_PROJECTS,
+        api=True,
+    ),
     Endpoint("region-detail", "region", lambda w, o: f"/api/v1/regions/{o.code}/", api=True),
     Endpoint("board-region", "region", lambda w, o: f"/api/v1/board/{o.code}/", api=True),
     Endpoint("board-trend", "region", lambda w, o: f"/api/v1/board/{o.code}/trend/", api=True),
@@ -203,6 +286,11 @@ LIST_ENDPOINTS = {
     "jobs:progress": "tests/jobs/test_jobs.py (own jobs only)",
     "jobs:file": "tests/jobs/test_jobs.py (own jobs only, listed files only)",
     "board-indicators": "no data: the indicator definitions",
+    "projects:list": "test_project_lists_show_exactly_the_scope",
+    "projects:create": "tests/projects/test_pages.py (offers and accepts only the user's places)",
+    "project-list": "test_project_lists_show_exactly_the_scope",
+    "board:bulletins": "test_project_lists_show_exactly_the_scope",
+    "board:bulletin-generate": "tests/projects/test_pages.py (issue_bulletin, own regions only)",
     "api-root": "no data: links to the lists",
     "schema": "no data: the OpenAPI schema (logged-in users)",
     "api-docs": "no data: Swagger UI (logged-in users)",

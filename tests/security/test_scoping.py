@@ -21,9 +21,11 @@ from rest_framework.test import APIClient
 from battlemap.accounts.models import Role
 from battlemap.accounts.permissions import Action as A
 from battlemap.audit.models import AuditRecord
+from battlemap.board.bulletins import bulletin_generate
+from battlemap.projects.services import milestone_add
 from battlemap.registry.exports import member_rows
 from tests import personas
-from tests.factories import make_county, register
+from tests.factories import ACTOR, make_county, make_project, register
 
 from .endpoints import (
     ADMIN_NAMESPACE,
@@ -47,12 +49,18 @@ SPEC = {
         A.EXPORT_REGISTRY,
         A.MANAGE_USERS,
         A.VIEW_AUDIT,
+        A.VIEW_PROJECTS,
+        A.EDIT_PROJECTS,
+        A.FILE_REPORT,
     },
+    # A village cadre reads and reports on the village's projects; the township plans them.
     Role.VILLAGE_CADRE: {
         A.VIEW_REGISTRY,
         A.EDIT_REGISTRY,
         A.REVEAL_PERSONAL_DATA,
         A.EXPORT_REGISTRY,
+        A.VIEW_PROJECTS,
+        A.FILE_REPORT,
     },
 }
 PERSONAS = ["county_admin", "official_a", "cadre_a1", "official_b"]
@@ -87,8 +95,25 @@ def build():
             w.linxi,
         ),
     }
+    w.project_a1 = make_project(w.v1)
+    w.project_a = make_project(w.huayang, "华阳镇扶贫车间建设")
+    for project in (w.project_a1, w.project_a):
+        milestone_add(
+            actor=ACTOR,
+            project=project,
+            name="施工",
+            owner="王工",
+            start=D(2019, 3, 1),
+            due=D(2019, 9, 30),
+        )
+    w.project_b = make_project(w.v3, "临溪村安全饮水工程")
+    w.bulletin_a = bulletin_generate(actor=ACTOR, region=w.huayang, date=D(2019, 6, 1))
+    w.bulletin_county = bulletin_generate(actor=ACTOR, region=w.county, date=D(2019, 6, 1))
+    w.bulletin_b = bulletin_generate(actor=ACTOR, region=w.linxi, date=D(2019, 6, 1))
     # The objects of township A, by kind; the outsider must get 404 on each of them.
     w.objects_a = {
+        "project": [w.project_a1, w.project_a],
+        "bulletin": [w.bulletin_a],
         "region": [w.huayang, w.v1, w.v2],
         "household": [w.h_a1, w.h_a2],
         "person": [w.p_a1, w.p_a2],
@@ -114,6 +139,8 @@ def code_of(obj) -> str:
         return obj.household.village_id
     if hasattr(obj, "region_code"):
         return obj.region_code
+    if hasattr(obj, "region_id"):  # projects, bulletins
+        return obj.region_id
     return obj.role_assignments.get().region_id
 
 
@@ -411,3 +438,20 @@ def test_admin_lists_are_scoped(world):
     client.force_login(root)
     assert client.get("/admin/registry/household/").status_code == 403
     assert client.get("/admin/auth/user/").status_code == 200  # what a superuser is for
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_project_lists_show_exactly_the_scope(world, persona):
+    """The project library (page and API) and the bulletins, per persona."""
+    projects = [world.project_a1, world.project_a, world.project_b]
+    want = sorted(p.name for p in visible(world, persona, projects, A.VIEW_PROJECTS))
+    data = api_get(world, persona, "/api/v1/projects/").json()
+    assert sorted(r["name"] for r in data["results"]) == want
+    client = Client()
+    client.force_login(world.personas[persona][0])
+    page = client.get("/projects/").content.decode()
+    assert sorted(p.name for p in projects if p.name in page) == want
+    bulletins = [world.bulletin_a, world.bulletin_county, world.bulletin_b]
+    page = client.get("/bulletins/").content.decode()
+    shown = [b for b in bulletins if f"/bulletins/{b.pk}/" in page]
+    assert shown == visible(world, persona, bulletins, A.VIEW_PROJECTS)

@@ -83,10 +83,11 @@
       );
       const detail = card.querySelector(".figure-detail");
       if (detail && indicator.denominator) {
+        const scale = indicator.detail_scale || 1;
         detail.textContent =
-          format(board.measures[indicator.numerator], 0) +
+          format(Math.round(board.measures[indicator.numerator] / scale), 0) +
           " / " +
-          format(board.measures[indicator.denominator], 0);
+          format(Math.round(board.measures[indicator.denominator] / scale), 0);
       }
     });
   }

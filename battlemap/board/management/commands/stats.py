@@ -1,4 +1,4 @@
-"""battlemap stats: the registry's key figures for a region on a date."""
+"""battlemap stats: the registry's and the projects' key figures for a region on a date."""
 
 import json
 
@@ -21,7 +21,20 @@ LABELS = {
     "poverty_incidence": gettext_noop("贫困发生率"),
     "poor_villages": gettext_noop("贫困村数"),
     "poor_villages_exited": gettext_noop("已出列贫困村数"),
+    "projects_planned": gettext_noop("年度计划项目数"),
+    "projects_completed": gettext_noop("已竣工项目数"),
+    "funds_allocated": gettext_noop("下达专项资金（元）"),
+    "funds_disbursed": gettext_noop("已支付资金（元）"),
+    "expenditure_rate": gettext_noop("资金支出率"),
 }
+PROJECT_KEYS = (
+    "projects_planned",
+    "projects_completed",
+    "funds_allocated",
+    "funds_disbursed",
+    "expenditure_rate",
+)
+MONEY = ("funds_allocated", "funds_disbursed")
 
 
 class Command(BaseCommand):
@@ -37,12 +50,14 @@ class Command(BaseCommand):
         date = date_arg(options["date"]) if options["date"] else timezone.localdate()
         figures = region_summary(region, date)
         if options["format"] == "json":
-            self.stdout.write(json.dumps(figures, ensure_ascii=False))
+            # Money as exact decimal strings of 元, never a float.
+            shown = {k: str(v) if k in MONEY else v for k, v in figures.items()}
+            self.stdout.write(json.dumps(shown, ensure_ascii=False))
             return
         self.stdout.write(f"{region.name}（{region.code}） {date.isoformat()}")
-        for key in FIGURE_KEYS:
+        for key in (*FIGURE_KEYS, *PROJECT_KEYS):
             value = figures[key]
-            if key == "poverty_incidence":
+            if key in ("poverty_incidence", "expenditure_rate"):
                 shown = "—" if value is None else f"{value * 100:.2f}%"
             else:
                 shown = f"{value:,}"

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from battlemap.demo.loader import DEMO_USERS
+from battlemap.demo.loader import DEMO_USERS, PROJECT_OWNER
 from battlemap.regions.models import Region
 
 
@@ -26,3 +26,7 @@ class Command(BaseCommand):
         for username, role, code, _name, _staff in DEMO_USERS:
             region = names[code].name if code in names else ""
             self.stdout.write(f"  {username:<18} {role.label}  {region}（{code}）")
+        self.stdout.write(
+            f"  {PROJECT_OWNER:<18} "
+            + _("项目责任人（无区划角色，只见本人负责的项目，可填报日报告）")
+        )

@@ -1,0 +1,80 @@
+"""Projects in the REST API: the library as the user may see it, with money as of a date."""
+
+import datetime as dt
+
+from django.utils import timezone
+from rest_framework import serializers, viewsets
+from rest_framework.response import Response
+
+from . import selectors
+from .models import Milestone, Project
+
+
+class MilestoneSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Milestone
+        fields = ["name", "owner", "start", "due", "done_on"]
+
+
+class ProjectSerializer(serializers.ModelSerializer):
+    region = serializers.CharField(source="region_id", read_only=True)
+
+    class Meta:
+        model = Project
+        fields = [
+            "id",
+            "year",
+            "name",
+            "programme",
+            "construction_type",
+            "region",
+            "stage",
+            "planned_start",
+            "planned_end",
+            "budget",
+            "performance_target",
+            "responsible_unit",
+            "responsible_leader",
+            "responsible_person",
+        ]
+
+
+class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
+    """Projects the user may see (`year`, `stage`, `region` filter the list); one project
+    adds its milestones and its money as of `date`."""
+
+    serializer_class = ProjectSerializer
+
+    def get_queryset(self):
+        rows = Project.objects.visible_to(self.request.user).order_by("-year", "region_id", "pk")
+        params = self.request.query_params
+        if (params.get("year") or "").isdigit():
+            rows = rows.filter(year=int(params["year"]))
+        if params.get("stage"):
+            rows = rows.filter(stage=params["stage"])
+        if (params.get("region") or "").isdigit():
+            rows = rows.filter(region__code__startswith=params["region"])
+        return rows
+
+    def retrieve(self, request, *args, **kwargs):
+        project = selectors.get_project_for(request.user, kwargs["pk"])
+        try:
+            date = dt.date.fromisoformat(request.query_params.get("date") or "")
+        except ValueError:
+            date = timezone.localdate()
+        funds = selectors.funds_by(
+            project.region,
+            date,
+            "source",
+            Project.objects.visible_to(request.user).filter(pk=project.pk),
+        )
+        return Response(
+            {
+                **ProjectSerializer(project).data,
+                "milestones": MilestoneSerializer(project.milestones.all(), many=True).data,
+                "funds": [
+                    {**f, "allocated": str(f["allocated"]), "disbursed": str(f["disbursed"])}
+                    for f in funds
+                ],
+            }
+        )

@@ -1,0 +1,364 @@
+"""Project pages: the project library, one battle map per project, the daily report form.
+
+Thin views: read the query string, fetch projects through the user's scope (a miss is a
+404, existing or not), call the selectors or one service, render.
+"""
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from battlemap.accounts.access import object_for, require_anywhere
+from battlemap.accounts.permissions import Action, user_can, user_can_anywhere
+from battlemap.core.errors import DomainError, ValidationFailed
+from battlemap.regions.codes import Level
+from battlemap.regions.models import Region
+from battlemap.registry.models import Household
+
+from . import selectors
+from .forms import ProjectForm, ReportForm
+from .models import (
+    STAGE_ORDER,
+    Disbursement,
+    FundSource,
+    Milestone,
+    Notice,
+    Programme,
+    Project,
+    Stage,
+)
+from .services import (
+    allocation_add,
+    disbursement_add,
+    milestone_add,
+    milestone_complete,
+    notice_record,
+    project_create,
+    project_stage_advance,
+    report_file,
+    stage_on,
+)
+
+STATE_LABELS = {
+    "done": _("已完成"),
+    "late": _("逾期"),
+    "due_soon": _("临期"),
+    "open": _("进行中"),
+}
+
+
+def _date(request) -> dt.date:
+    today = timezone.localdate()
+    try:
+        return min(dt.date.fromisoformat(request.GET.get("date") or ""), today)
+    except ValueError:
+        return today
+
+
+def percent(value) -> str:
+    return "—" if value is None else f"{value * 100:.2f}%"
+
+
+@login_required
+def project_list(request):
+    """The project library the user may see, by stage, with filters."""
+    projects = Project.objects.visible_to(request.user).select_related("region")
+    year = request.GET.get("year") or ""
+    if year.isdigit():
+        projects = projects.filter(year=int(year))
+    filters = {
+        "stage": request.GET.get("stage") or "",
+        "programme": request.GET.get("programme") or "",
+        "region": request.GET.get("region") or "",
+    }
+    if filters["stage"] in Stage.values:
+        projects = projects.filter(stage=filters["stage"])
+    if filters["programme"] in Programme.values:
+        projects = projects.filter(programme=filters["programme"])
+    if filters["region"].isdigit():
+        projects = projects.filter(region__code__startswith=filters["region"])
+    rows = list(projects.order_by("-year", "region_id", "pk")[:500])
+    counts = {stage: 0 for stage in Stage.values}
+    for stage in projects.values_list("stage", flat=True):
+        counts[stage] += 1
+    return render(
+        request,
+        "projects/list.html",
+        {
+            "projects": rows,
+            "total": sum(counts.values()),
+            "stages": [(value, label, counts[value]) for value, label in Stage.choices],
+            "programmes": Programme.choices,
+            "can_create": user_can_anywhere(request.user, Action.EDIT_PROJECTS),
+            "year": year,
+            **filters,
+        },
+    )
+
+
+@login_required
+def project_detail(request, pk: int):
+    """The project battle map (项目作战图): milestones as a Gantt with their state, money
+    allocated and paid over time, beneficiaries, daily reports."""
+    project = selectors.get_project_for(request.user, pk)
+    date = _date(request)
+    milestones = list(project.milestones.order_by("start", "pk"))
+    rows = [
+        {
+            "id": m.pk,
+            "done_ever": m.done_on is not None,
+            "name": m.name,
+            "owner": m.owner,
+            "start": m.start.isoformat(),
+            "due": m.due.isoformat(),
+            "done_on": m.done_on.isoformat() if m.done_on and m.done_on <= date else None,
+            "state": selectors.milestone_state(m, date),
+            "state_label": str(STATE_LABELS[selectors.milestone_state(m, date)]),
+        }
+        for m in milestones
+    ]
+    figures = selectors.funds_by(
+        project.region, date, "source", Project.objects.visible_to(request.user).filter(pk=pk)
+    )
+    allocated = sum((f["allocated"] for f in figures), selectors.ZERO)
+    disbursed = sum((f["disbursed"] for f in figures), selectors.ZERO)
+    beneficiaries = project.beneficiaries.all()
+    return render(
+        request,
+        "projects/detail.html",
+        {
+            "project": project,
+            "date": date,
+            "stage_now": stage_on(project, date),
+            "stage_records": project.stage_records.order_by("date", "pk"),
+            "notices": project.notices.all(),
+            "milestones": rows,
+            "sources": figures,
+            "allocated": allocated,
+            "disbursed": disbursed,
+            "rate_shown": percent(selectors.rate(disbursed, allocated)),
+            "beneficiary_count": beneficiaries.count(),
+            "beneficiaries": Household.objects.visible_to(request.user)
+            .filter(pk__in=beneficiaries.values("pk"))
+            .select_related("village")
+            .order_by("number")[:100],
+            "reports": project.reports.order_by("-date")[:30],
+            "chart": {
+                "date": date.isoformat(),
+                "milestones": rows,
+                "money": selectors.money_over_time(project),
+                "ui": {
+                    "allocated": _("已下达"),
+                    "paid": _("已支付"),
+                    "today": _("统计日"),
+                    "states": {k: str(v) for k, v in STATE_LABELS.items()},
+                },
+            },
+            "can_report": user_can(request.user, Action.FILE_REPORT, project),
+            **_management(request, project),
+        },
+    )
+
+
+@login_required
+def project_new(request):
+    """Put a new project in the plan, in a township or village the user may plan in."""
+    require_anywhere(request.user, Action.EDIT_PROJECTS)
+    regions = Region.objects.visible_to(request.user, Action.EDIT_PROJECTS).filter(
+        level__in=[Level.TOWNSHIP, Level.VILLAGE]
+    )
+    form = ProjectForm(
+        request.POST or None,
+        regions=regions.order_by("code"),
+        initial={"year": timezone.localdate().year},
+    )
+    error = None
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        region = object_for(regions, request.user, Action.EDIT_PROJECTS, code=data.pop("region"))
+        try:
+            project = project_create(actor=request.user, region=region, **data)
+        except DomainError as exc:
+            error = exc.message
+        else:
+            return redirect("projects:detail", pk=project.pk)
+    return render(request, "projects/new.html", {"form": form, "error": error})
+
+
+def _management(request, project: Project) -> dict:
+    """What the project page offers a user who may manage the project."""
+    if not user_can(request.user, Action.EDIT_PROJECTS, project):
+        return {"can_edit": False}
+    position = STAGE_ORDER.index(project.stage)
+    following = STAGE_ORDER[position + 1] if position + 1 < len(STAGE_ORDER) else None
+    return {
+        "can_edit": True,
+        "today": timezone.localdate(),
+        "next_stage": Stage(following) if following else None,
+        "fund_sources": FundSource.choices,
+        "disbursement_kinds": Disbursement.Kind.choices,
+        "notice_kinds": Notice.Kind.choices,
+    }
+
+
+@login_required
+def report_create(request, pk: int):
+    """The daily report form (日报告) of a project, for its responsible person on a phone."""
+    project = selectors.get_project_for(request.user, pk, Action.FILE_REPORT)
+    form = ReportForm(request.POST or None, initial={"date": timezone.localdate()})
+    error = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            report_file(
+                actor=request.user,
+                project=project,
+                date=data["date"],
+                progress=data["progress"],
+                work=data["work"],
+                amount_paid=data["amount_paid"] or 0,
+                problems=data["problems"],
+            )
+        except DomainError as exc:
+            error = exc.message
+        else:
+            return redirect("projects:detail", pk=project.pk)
+    return render(
+        request, "projects/report.html", {"project": project, "form": form, "error": error}
+    )
+
+
+# --- managing a project from its battle map (edit_projects) -----------------------------
+
+
+def _managed(request, pk: int) -> Project:
+    return selectors.get_project_for(request.user, pk, Action.EDIT_PROJECTS)
+
+
+def _done(request, project: Project, write) -> HttpResponse:
+    """Run one service; a refusal is shown on the project page, which the user comes back to."""
+    try:
+        write()
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已保存。"))
+    return redirect("projects:detail", pk=project.pk)
+
+
+def _day(value: str | None) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value or "")
+    except ValueError:
+        raise ValidationFailed(_("日期无效：请写成YYYY-MM-DD。"), field="date") from None
+
+
+@login_required
+@require_POST
+def project_advance(request, pk: int):
+    """Move the project to its next stage, if that stage's rule is met."""
+    project = _managed(request, pk)
+    return _done(
+        request,
+        project,
+        lambda: project_stage_advance(
+            actor=request.user,
+            project=project,
+            stage=request.POST.get("stage", ""),
+            date=_day(request.POST.get("date")),
+            document=request.POST.get("document", ""),
+        ),
+    )
+
+
+@login_required
+@require_POST
+def project_notice(request, pk: int):
+    project = _managed(request, pk)
+    return _done(
+        request,
+        project,
+        lambda: notice_record(
+            actor=request.user,
+            project=project,
+            kind=request.POST.get("kind", ""),
+            start=_day(request.POST.get("start")),
+            end=_day(request.POST.get("end")),
+            place=request.POST.get("place", ""),
+        ),
+    )
+
+
+@login_required
+@require_POST
+def project_funds(request, pk: int):
+    """An allocation (下达), a payment (支付) or a transfer to a department (拨付)."""
+    project = _managed(request, pk)
+    kind = request.POST.get("kind", "")
+
+    def write():
+        date = _day(request.POST.get("date"))
+        if kind == "allocation":
+            year = request.POST.get("year") or ""
+            return allocation_add(
+                actor=request.user,
+                project=project,
+                year=int(year) if year.isdigit() else project.year,
+                source=request.POST.get("source", ""),
+                amount=request.POST.get("amount", ""),
+                date=date,
+                document=request.POST.get("document") or request.POST.get("payee", ""),
+            )
+        return disbursement_add(
+            actor=request.user,
+            project=project,
+            kind=kind,
+            amount=request.POST.get("amount", ""),
+            date=date,
+            payee=request.POST.get("payee", ""),
+        )
+
+    return _done(request, project, write)
+
+
+@login_required
+@require_POST
+def milestone_create(request, pk: int):
+    project = _managed(request, pk)
+    return _done(
+        request,
+        project,
+        lambda: milestone_add(
+            actor=request.user,
+            project=project,
+            name=request.POST.get("name", ""),
+            owner=request.POST.get("owner", ""),
+            start=_day(request.POST.get("start")),
+            due=_day(request.POST.get("due")),
+        ),
+    )
+
+
+@login_required
+@require_POST
+def milestone_done(request, pk: int, milestone: int):
+    project = _managed(request, pk)
+    step = object_for(
+        Milestone.objects.visible_to(request.user).filter(project=project),
+        request.user,
+        Action.EDIT_PROJECTS,
+        pk=milestone,
+    )
+    return _done(
+        request,
+        project,
+        lambda: milestone_complete(
+            actor=request.user, milestone=step, done_on=_day(request.POST.get("done_on"))
+        ),
+    )
