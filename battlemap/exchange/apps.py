@@ -7,4 +7,4 @@ class ExchangeConfig(AppConfig):
     verbose_name = _("Excel 导入导出")
 
     def ready(self):
-        from . import registry_export, registry_import  # noqa: F401  (register the job handlers)
+        from . import kinds  # noqa: F401  (registers the import and export job handlers)

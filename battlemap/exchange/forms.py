@@ -4,10 +4,12 @@ from django.utils.translation import gettext_lazy as _
 MAX_UPLOAD_MB = 100
 
 
-class RegistryUploadForm(forms.Form):
+class UploadForm(forms.Form):
     file = forms.FileField(
-        label=_("建档立卡人员表"),
-        help_text=_(".xlsx（按模板填写），或只含人员表的 .csv；不超过%(mb)d MB。")
+        label=_("Excel文件"),
+        help_text=_(
+            ".xlsx（按模板填写；建档立卡人员表也可以是只含人员表的 .csv），不超过%(mb)d MB。"
+        )
         % {"mb": MAX_UPLOAD_MB},
     )
 

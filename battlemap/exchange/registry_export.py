@@ -13,10 +13,8 @@ import io
 
 from django.db.models import Prefetch
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from battlemap.accounts.permissions import Action
-from battlemap.jobs.services import handler, job_dir
 from battlemap.regions.selectors import get_region_for
 from battlemap.registry.codebook import CodeBook
 from battlemap.registry.models import Household, HouseholdEvent, IncomeRecord, Person
@@ -125,16 +123,3 @@ def registry_export(user, code: str) -> tuple[str, bytes]:
     out = io.BytesIO()
     wb.save(out)
     return f"{region.name}-建档立卡-{timezone.localdate():%Y%m%d}.xlsx", out.getvalue()
-
-
-@handler("export_registry")
-def export_job(job, progress) -> dict:
-    progress(0, 1, _("写出工作簿"))
-    filename, content = registry_export(job.owner, job.params["code"])
-    (job_dir(job) / "export.xlsx").write_bytes(content)
-    return {
-        "message": _("导出完成。"),
-        "files": {
-            "export.xlsx": {"label": _("下载 %(f)s") % {"f": filename}, "filename": filename}
-        },
-    }

@@ -24,7 +24,6 @@ from battlemap.core.changes import batched
 from battlemap.core.errors import DomainError, ValidationFailed
 from battlemap.core.tabular import ImportFailed, RowError, SheetRow, cell_text, parse_date
 from battlemap.core.text import clean
-from battlemap.jobs.services import JobFailed, handler, job_dir
 from battlemap.regions.codes import Level
 from battlemap.regions.models import Region
 from battlemap.registry import services as registry
@@ -695,57 +694,3 @@ def _bulk_errors(exc: BulkRejected, new: list[FileHousehold]) -> list[RowError]:
             )
         )
     return errors
-
-
-# --- as a background job ------------------------------------------------------------------
-
-
-def outcome_result(outcome: Outcome, errors: list[RowError] = ()) -> dict:
-    from .reports import errors_by_kind
-
-    summary = [[str(label), value] for label, value in outcome.summary()]
-    if errors:
-        summary = (
-            summary[:3]
-            + [[_("错误总数"), len(errors)]]
-            + [[str(kind), n] for kind, n in errors_by_kind(list(errors))]
-        )
-    return {"summary": summary, "lines": [*outcome.warnings[:50]]}
-
-
-def outcome_message(outcome: Outcome) -> str:
-    if not outcome.changed:
-        return _("文件与登记册一致，没有任何改动。")
-    return _("导入完成。")
-
-
-@handler("import_registry")
-def import_job(job, progress) -> dict:
-    from .reports import error_report
-
-    stored = job_dir(job) / job.params["stored"]
-    filename = job.params["filename"]
-    content = stored.read_bytes()
-    try:
-        outcome = registry_import(
-            actor=job.owner, content=content, filename=filename, progress=progress
-        )
-    except ImportFailed as exc:
-        outcome = getattr(exc, "outcome", Outcome())
-        result = outcome_result(outcome, exc.errors)
-        progress(progress.total, progress.total, _("生成错误报告"))
-        report = error_report(content, filename, exc.errors, result["summary"], outcome.warnings)
-        (job_dir(job) / "errors.xlsx").write_bytes(report)
-        stem = filename.rsplit(".", 1)[0]
-        result["lines"] = [e.line() for e in exc.errors[:200]]
-        result["more"] = max(0, len(exc.errors) - 200)
-        result["files"] = {
-            "errors.xlsx": {
-                "label": _("下载错误报告（标出了每个错误的工作簿）"),
-                "filename": f"{stem}-错误报告.xlsx",
-            }
-        }
-        raise JobFailed(str(exc), result) from None
-    finally:
-        stored.unlink(missing_ok=True)  # the upload holds clear ID numbers: not kept
-    return {**outcome_result(outcome), "message": outcome_message(outcome)}

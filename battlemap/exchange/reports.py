@@ -58,8 +58,8 @@ def error_report(
                 "；".join(f"{e.column}：{e.reason}" if e.column else e.reason for e in row_errors),
             ).font = BAD_FONT
             for error in row_errors:
-                if error.column in columns:
-                    cell = ws.cell(number, columns[error.column])
+                if clean(error.column) in columns:
+                    cell = ws.cell(number, columns[clean(error.column)])
                     cell.fill, cell.font = BAD, BAD_FONT
     ws = wb.create_sheet(RESULT, 0)
     ws.append([_("导入未完成：文件有错误，登记册未作任何改动。改正标红的单元格后重新导入。")])

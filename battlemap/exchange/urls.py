@@ -1,10 +1,13 @@
 from django.urls import path
 
 from . import views
+from .kinds import KINDS
 
 app_name = "exchange"
-urlpatterns = [
-    path("registry/template/", views.registry_template, name="registry-template"),
-    path("registry/import/", views.registry_import, name="registry-import"),
-    path("registry/export/<str:code>/", views.registry_export_view, name="registry-export"),
-]
+urlpatterns = []
+for _name in KINDS:
+    urlpatterns += [
+        path(f"{_name}/template/", views.template, {"kind": _name}, name=f"{_name}-template"),
+        path(f"{_name}/import/", views.upload, {"kind": _name}, name=f"{_name}-import"),
+        path(f"{_name}/export/<str:code>/", views.export, {"kind": _name}, name=f"{_name}-export"),
+    ]

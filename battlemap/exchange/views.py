@@ -1,6 +1,7 @@
-"""Registry in and out of Excel: the template, the upload (run as a job), the export."""
+"""Workbooks in and out: each kind's template, its upload (run as a job), its export (a job)."""
 
 import uuid
+from urllib.parse import quote
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -9,63 +10,61 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from battlemap.accounts.access import require_anywhere
-from battlemap.accounts.permissions import Action
 from battlemap.jobs.models import Job
 from battlemap.jobs.services import job_start
 from battlemap.regions.selectors import get_region_for
 
-from .forms import RegistryUploadForm
-from .registry_workbook import template_bytes
+from .forms import UploadForm
+from .kinds import KINDS
 from .workbook import XLSX
 
 
-def _xlsx(filename: str, content: bytes) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(filename)}"
+@login_required
+def template(request, kind: str):
+    kind = KINDS[kind]
+    require_anywhere(request.user, kind.export_action)
+    filename = _("%(t)s模板.xlsx") % {"t": kind.title}
+    response = HttpResponse(kind.template(), content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return response
 
 
-def _quote(name: str) -> str:
-    from urllib.parse import quote
-
-    return quote(name)
-
-
 @login_required
-def registry_template(request):
-    require_anywhere(request.user, Action.VIEW_REGISTRY)
-    return _xlsx(_("建档立卡人员表模板.xlsx"), template_bytes())
-
-
-@login_required
-def registry_import(request):
+def upload(request, kind: str):
     """The upload page; a valid upload becomes a job and the user follows its progress."""
-    require_anywhere(request.user, Action.EDIT_REGISTRY)
-    form = RegistryUploadForm(request.POST or None, request.FILES or None)
+    kind = KINDS[kind]
+    require_anywhere(request.user, kind.import_action)
+    form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        stored = f"upload-{uuid.uuid4().hex}{'.csv' if upload.name.lower().endswith('.csv') else '.xlsx'}"
+        file = form.cleaned_data["file"]
+        suffix = ".csv" if file.name.lower().endswith(".csv") else ".xlsx"
+        stored = f"upload-{uuid.uuid4().hex}{suffix}"
         job = job_start(
             owner=request.user,
-            kind="import_registry",
-            title=_("导入建档立卡人员表：%(f)s") % {"f": upload.name},
-            params={"filename": upload.name, "stored": stored},
-            files={stored: upload.read()},
+            kind=f"import_{kind.name}",
+            title=_("导入%(t)s：%(f)s") % {"t": kind.title, "f": file.name},
+            params={"filename": file.name, "stored": stored, "back": request.path},
+            files={stored: file.read()},
         )
         return redirect("jobs:detail", pk=job.pk)
-    recent = Job.objects.visible_to(request.user).filter(kind="import_registry")[:10]
-    return render(request, "exchange/import.html", {"form": form, "recent": recent})
+    recent = Job.objects.visible_to(request.user).filter(kind=f"import_{kind.name}")[:10]
+    return render(
+        request,
+        "exchange/import.html",
+        {"kind": kind, "form": form, "recent": recent, "csv": kind.name == "registry"},
+    )
 
 
 @require_POST
 @login_required
-def registry_export_view(request, code: str):
-    """Start the export of a region's workbook as a job (a county takes a while)."""
-    region = get_region_for(request.user, code, Action.EXPORT_REGISTRY)
+def export(request, kind: str, code: str):
+    """Start the export of a region's workbook as a job (a county's takes a while)."""
+    kind = KINDS[kind]
+    region = get_region_for(request.user, code, kind.export_action)
     job = job_start(
         owner=request.user,
-        kind="export_registry",
-        title=_("导出建档立卡人员表：%(r)s") % {"r": region.name},
+        kind=f"export_{kind.name}",
+        title=_("导出%(t)s：%(r)s") % {"t": kind.title, "r": region.name},
         params={"code": region.code},
     )
     return redirect("jobs:detail", pk=job.pk)

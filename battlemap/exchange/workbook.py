@@ -130,7 +130,9 @@ def read_rows(sheet: str, values_iter, required, known, progress=None, total=0):
     """(rows, errors, warnings) of one sheet: rows keyed by the known headers; missing or
     repeated headers are errors, unknown ones warnings (reported, ignored)."""
     header = next(values_iter, None) or ()
-    names = [clean(h) for h in header]
+    # Headers compare folded (概算投资（元） typed with ASCII brackets is the same column).
+    canonical = {clean(k): k for k in known}
+    names = [canonical.get(clean(h), clean(h)) for h in header]
     errors = [
         RowError(sheet, 1, col, "", _("缺少必需的列，请使用模板的表头。"), kind=_("缺少列"))
         for col in required

@@ -97,9 +97,20 @@ def project_list(request):
             "programmes": Programme.choices,
             "can_create": user_can_anywhere(request.user, Action.EDIT_PROJECTS),
             "year": year,
+            "export_code": _export_code(request.user, filters["region"]),
             **filters,
         },
     )
+
+
+def _export_code(user, region: str) -> str:
+    """The region the library's Excel export covers: the filter's, else the user's own."""
+    from battlemap.accounts.scopes import top_region_codes
+    from battlemap.regions.codes import normalize_code
+
+    code = normalize_code(region)
+    tops = top_region_codes(user)
+    return code or (tops[0] if tops else "")
 
 
 @login_required

@@ -54,7 +54,7 @@ def upload(page, live_server, content: bytes, name: str) -> None:
         "input[name=file]",
         files=[{"name": name, "mimeType": "application/octet-stream", "buffer": content}],
     )
-    page.click("#registry-upload button[type=submit]")
+    page.click("#upload button[type=submit]")
     page.wait_for_url("**/jobs/*/")
 
 

@@ -69,11 +69,13 @@ def sample() -> list[dict]:
     ]
 
 
-def workbook(rows: list[dict], events: list[list] = (), headers: list[str] | None = None) -> bytes:
+def workbook(
+    rows: list[dict], events: list[list] = (), headers: list[str] | None = None, sheet="人员"
+) -> bytes:
     headers = headers or HEADERS
     wb = Workbook()
     ws = wb.active
-    ws.title = "人员"
+    ws.title = sheet
     ws.append(headers)
     for row in rows:
         ws.append([row.get(h) for h in headers])

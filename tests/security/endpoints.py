@@ -104,6 +104,15 @@ OBJECT_ENDPOINTS = [
         ok={"*": 302},  # to the export job's page
     ),
     Endpoint(
+        "exchange:projects-export",
+        "region",
+        lambda w, o: f"/exchange/projects/export/{o.code}/",
+        scope=A.VIEW_PROJECTS,
+        action=A.VIEW_PROJECTS,
+        method="post",
+        ok={"*": 302},  # to the export job's page
+    ),
+    Endpoint(
         "audit:detail",
         "audit",
         lambda w, o: f"/audit/{o.pk}/",
@@ -281,6 +290,8 @@ LIST_ENDPOINTS = {
     "accounts:password": "tests/security/test_accounts.py (own password only)",
     "accounts:token-revoke": "tests/security/test_accounts.py (own tokens only)",
     "exchange:registry-template": "no data: the empty template (logged-in users with a role)",
+    "exchange:projects-template": "no data: the empty template (logged-in users with a role)",
+    "exchange:projects-import": "tests/exchange/test_projects.py (edit_projects; the file's places are checked)",
     "exchange:registry-import": "tests/exchange/test_views.py (edit_registry; the file's villages are checked)",
     "jobs:detail": "tests/jobs/test_jobs.py (own jobs only)",
     "jobs:progress": "tests/jobs/test_jobs.py (own jobs only)",

@@ -1,22 +1,20 @@
-"""battlemap template registry FILE.xlsx: the empty registry workbook to fill in."""
+"""battlemap template KIND FILE.xlsx: the empty workbook to fill in (registry, projects)."""
 
 from pathlib import Path
 
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from battlemap.exchange.registry_workbook import template_bytes
-
-TEMPLATES = {"registry": template_bytes}
+from battlemap.exchange.kinds import KINDS
 
 
 class Command(BaseCommand):
-    help = _("写出导入模板：registry（建档立卡人员表）。")
+    help = _("写出导入模板：registry（建档立卡人员表）或 projects（扶贫项目库）。")
 
     def add_arguments(self, parser):
-        parser.add_argument("name", choices=sorted(TEMPLATES))
+        parser.add_argument("name", choices=sorted(KINDS))
         parser.add_argument("file")
 
     def handle(self, *args, name: str, file: str, **options):
-        Path(file).write_bytes(TEMPLATES[name]())
+        Path(file).write_bytes(KINDS[name].template())
         self.stdout.write(_("模板已写入%(f)s。") % {"f": file})
