@@ -97,9 +97,13 @@ def refresh_villages(codes: set[str]) -> None:
     known = set(Region.objects.filter(code__in=candidates).values_list("code", flat=True))
     fresh = _collect(village_deltas(sorted(codes)))
     above: dict[str, dict[str, Series]] = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))
+    # The stored changes of the villages read or written here, so that recomputing a
+    # region above them does not read them again.
+    stored: dict[str, dict[str, Series]] = {}
     with transaction.atomic():
         for village in sorted(codes):
-            diff = _village_diff(village, fresh)
+            stored[village] = _stored_changes(village)
+            diff = _village_diff(village, fresh, stored[village])
             if not diff:
                 continue
             Figure.objects.filter(region_code=village, measure__in=list(diff)).delete()
@@ -112,13 +116,16 @@ def refresh_villages(codes: set[str]) -> None:
                     for date, value in _cumulate(fresh.get((village, name), {}))
                 ],
             )
+            for name in diff:  # what the rows just written say, as _stored_changes reads it
+                new = fresh.get((village, name), {})
+                stored[village][name] = {d: new[d] for d in sorted(new) if new[d]}
             for region in _ancestors(village, known):
                 for name, changes in diff.items():
                     for date, change in changes.items():
                         above[region][name][date] += change
         for region, diff in above.items():
             if sum(len(changes) for changes in diff.values()) > APPLY_LIMIT:
-                _recompute(region, list(diff))
+                _recompute(region, list(diff), stored)
             else:
                 for name, changes in diff.items():
                     _apply(region, name, {d: c for d, c in changes.items() if c})
@@ -130,9 +137,8 @@ APPLY_LIMIT = 200
 FIELDS = ("region_code", "measure", "date", "value")
 
 
-def _village_diff(village: str, fresh) -> dict[str, Series]:
+def _village_diff(village: str, fresh, old: dict[str, Series]) -> dict[str, Series]:
     """Per measure, how the village's changes differ from what its stored series says."""
-    old = _stored_changes(village)
     names = set(old) | {name for (code, name) in fresh if code == village}
     diff: dict[str, Series] = {}
     for name in names:
@@ -144,14 +150,16 @@ def _village_diff(village: str, fresh) -> dict[str, Series]:
     return diff
 
 
-def _recompute(region: str, names: list[str]) -> None:
-    """Rewrite a region's series as the sum of its villages' stored series."""
+def _recompute(region: str, names: list[str], stored: dict[str, dict[str, Series]]) -> None:
+    """Rewrite a region's series as the sum of its villages' stored series (those in `stored`
+    as given there, the others as read)."""
     villages = Region.objects.filter(
         code__startswith=region_prefix(region), level="village"
     ).values_list("code", flat=True)
     totals: dict[str, Series] = defaultdict(lambda: defaultdict(int))
     for village in villages:
-        for name, changes in _stored_changes(village).items():
+        series = stored[village] if village in stored else _stored_changes(village)
+        for name, changes in series.items():
             if name in names:
                 for date, change in changes.items():
                     totals[name][date] += change
