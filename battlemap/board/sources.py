@@ -6,6 +6,7 @@ from django.db import connection, transaction
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from battlemap.core.bulk import BULK_WORK_MEM, local_settings
 from battlemap.regions.models import RegionPopulation, VillageStatusEvent
 from battlemap.registry.models import Household, HouseholdEvent, Person
 from battlemap.registry.querysets import POOR_KINDS
@@ -101,9 +102,6 @@ _REGISTRY_MEASURES = (
 )
 
 
-STATEMENT_WORK_MEM = "64MB"
-
-
 @source
 def registry_deltas(villages):
     where, params = _village_filter("hh.village_id", villages)
@@ -123,24 +121,11 @@ def registry_deltas(villages):
         registered=kind_is("<> 'removed'"),
     )
     with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # For this statement only: JIT off (compiling takes 1-2 s, longer than the
-            # statement), and enough memory for a county's hashes (the default 4 MB spills
-            # them to disk in batches and turns joins into sorts: twice the time).
-            cursor.execute(
-                "SELECT current_setting('jit'), current_setting('work_mem'), "
-                "set_config('jit', 'off', true), set_config('work_mem', CASE "
-                "WHEN pg_size_bytes(current_setting('work_mem')) < pg_size_bytes(%s) THEN %s "
-                "ELSE current_setting('work_mem') END, true)",
-                [STATEMENT_WORK_MEM] * 2,
-            )
-            saved = cursor.fetchone()[:2]
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT set_config('jit', %s, true), set_config('work_mem', %s, true)", saved
-            )
+        # JIT off: compiling takes 1-2 s, longer than the statement; and memory for a
+        # county's hashes (the default 4 MB spills them to disk and turns joins into sorts).
+        with local_settings(cursor, {"jit": "off"}, at_least={"work_mem": BULK_WORK_MEM}):
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
         for village, date, *values in rows:
             if isinstance(date, str):  # SQLite hands back ISO text from raw SQL
                 date = dt.date.fromisoformat(date)
