@@ -95,7 +95,10 @@ def refresh_villages(codes: set[str]) -> None:
     """Bring the rollups of these villages, and of every region above them, up to date."""
     candidates = _all_ancestor_candidates(codes)
     known = set(Region.objects.filter(code__in=candidates).values_list("code", flat=True))
-    fresh = _collect(village_deltas(sorted(codes)))
+    villages = set(Region.objects.filter(level="village").values_list("code", flat=True))
+    # Every village (a county's first load): the sources' statements without a filter
+    # read the tables in index order, a quarter faster than through a list of villages.
+    fresh = _collect(village_deltas(None if codes >= villages else sorted(codes)))
     above: dict[str, dict[str, Series]] = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))
     # The stored changes of the villages read or written here, so that recomputing a
     # region above them does not read them again.
