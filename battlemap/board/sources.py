@@ -6,7 +6,6 @@ from django.db import connection, transaction
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from battlemap.core.bulk import BULK_WORK_MEM, local_settings
 from battlemap.regions.models import RegionPopulation, VillageStatusEvent
 from battlemap.registry.models import Household, HouseholdEvent, Person
 from battlemap.registry.querysets import POOR_KINDS
@@ -121,11 +120,15 @@ def registry_deltas(villages):
         registered=kind_is("<> 'removed'"),
     )
     with transaction.atomic(), connection.cursor() as cursor:
-        # JIT off: compiling takes 1-2 s, longer than the statement; and memory for a
-        # county's hashes (the default 4 MB spills them to disk and turns joins into sorts).
-        with local_settings(cursor, {"jit": "off"}, at_least={"work_mem": BULK_WORK_MEM}):
-            cursor.execute(sql, params)
-            rows = cursor.fetchall()
+        if connection.vendor == "postgresql":
+            # The planner switches JIT on for a county: compiling takes 1-2 s, longer than
+            # the statement. Off for this statement only.
+            cursor.execute("SELECT current_setting('jit'), set_config('jit', 'off', true)")
+            jit = cursor.fetchone()[0]
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT set_config('jit', %s, true)", [jit])
         for village, date, *values in rows:
             if isinstance(date, str):  # SQLite hands back ISO text from raw SQL
                 date = dt.date.fromisoformat(date)

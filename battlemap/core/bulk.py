@@ -42,42 +42,6 @@ def bulk_insert(model, fields: Sequence[str], rows: Iterable[Sequence]) -> int:
         return max(raw.rowcount, 0)
 
 
-@contextmanager
-def local_settings(cursor, plain=None, at_least=None) -> Iterator[None]:
-    """PostgreSQL settings for the statements of a block, put back after it.
-
-    `plain` settings take the value given; `at_least` ones (memory sizes) are raised to it,
-    never lowered below what the server is configured with. The values are local to the
-    transaction (set_config(..., true)), so a block that fails leaves nothing behind.
-    """
-    wanted = [(name, value, False) for name, value in (plain or {}).items()]
-    wanted += [(name, value, True) for name, value in (at_least or {}).items()]
-    if connection.vendor != "postgresql" or not wanted:
-        yield
-        return
-    parts, params = [], []
-    for name, value, minimum in wanted:
-        if minimum:
-            parts.append(
-                "set_config(%s, CASE WHEN pg_size_bytes(current_setting(%s)) < pg_size_bytes(%s) "
-                "THEN %s ELSE current_setting(%s) END, true)"
-            )
-            params += [name, name, value, value, name]
-        else:
-            parts.append("set_config(%s, %s, true)")
-            params += [name, value]
-    cursor.execute(
-        "SELECT " + ", ".join("current_setting(%s)" for _ in wanted), [n for n, _v, _m in wanted]
-    )
-    saved = cursor.fetchone()
-    cursor.execute("SELECT " + ", ".join(parts), params)
-    yield
-    cursor.execute(
-        "SELECT " + ", ".join("set_config(%s, %s, true)" for _ in wanted),
-        [x for (name, _v, _m), value in zip(wanted, saved, strict=True) for x in (name, value)],
-    )
-
-
 # SQLite's page cache for a bulk write, in KiB. The default 2 MiB holds a sliver of a
 # million-entry index, and random keys (the ID blind index) then miss on every row:
 # 256 MiB makes the demo's persons about a quarter faster. Memory and speed only; the
@@ -98,11 +62,6 @@ def _sqlite_cache(db: sqlite3.Connection) -> Iterator[None]:
         yield
     finally:
         db.execute(f"PRAGMA cache_size = {int(previous)}")
-
-
-# Memory for the set-based steps of a bulk load on PostgreSQL, for their statements only.
-BULK_WORK_MEM = "64MB"
-BULK_MAINTENANCE_MEM = "256MB"
 
 
 def reserve_ids(model, count: int) -> list[int]:
@@ -172,12 +131,8 @@ def foreign_keys_checked_once(*models) -> Iterator[None]:
         for table, name, _definition in keys:
             cursor.execute(f"ALTER TABLE {quote(table)} DROP CONSTRAINT {quote(name)}")
         yield
-        # Each key is checked by one join of two large tables: room for the hashes.
-        with local_settings(cursor, at_least={"work_mem": BULK_WORK_MEM}):
-            for table, name, definition in keys:
-                cursor.execute(
-                    f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(name)} {definition}"
-                )
+        for table, name, definition in keys:
+            cursor.execute(f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(name)} {definition}")
 
 
 @contextmanager
@@ -226,15 +181,12 @@ def indexes_built_after(*models) -> Iterator[None]:
                 cursor.execute(f"DROP INDEX {quote(index)}")
         yield
         connection.check_constraints()  # the block's own pending checks, likewise
-        # Room to sort a million keys in memory (the default 64 MB spills them to disk).
-        with local_settings(cursor, at_least={"maintenance_work_mem": BULK_MAINTENANCE_MEM}):
-            for table, _index, constraint, definition, indexdef in indexes:
-                if constraint:
-                    cursor.execute(
-                        f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(constraint)} "
-                        f"{definition}"
-                    )
-                else:
-                    cursor.execute(indexdef)
+        for table, _index, constraint, definition, indexdef in indexes:
+            if constraint:
+                cursor.execute(
+                    f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(constraint)} {definition}"
+                )
+            else:
+                cursor.execute(indexdef)
         for table in tables:
             cursor.execute(f"ANALYZE {quote(table)}")

@@ -10,7 +10,6 @@ from battlemap.core.bulk import (
     bulk_insert,
     foreign_keys_checked_once,
     indexes_built_after,
-    local_settings,
     reserve_ids,
 )
 from battlemap.regions.models import RegionPopulation
@@ -199,23 +198,6 @@ def test_indexes_built_after_restores_them_and_refuses_duplicates(county):
         bulk_insert(IncomeRecord, fields, [(household.pk, 2016, 1, 2, 3, 4, 5)] * 2)
     assert _indexes("registry_incomerecord") == incomes
     assert IncomeRecord.objects.count() == 0
-
-
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL settings")
-def test_local_settings_hold_for_the_block_and_never_lower_memory():
-    def current():
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT current_setting('jit'), current_setting('work_mem')")
-            return cursor.fetchone()
-
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL work_mem = '8MB'")
-        before = current()
-        with local_settings(cursor, {"jit": "off"}, at_least={"work_mem": "16MB"}):
-            assert current() == ("off", "16MB")
-        assert current() == before
-        with local_settings(cursor, at_least={"work_mem": "1MB"}):
-            assert current() == before
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's page cache")
