@@ -308,6 +308,7 @@ class Breakdown:
         self.wrap(bulk, "bulk_insert", lambda model, *_: f"insert {model._meta.db_table}")
         self.wrap(bulk, "reserve_ids")
         self.wrap_exit(loader, "foreign_keys_checked_once", "foreign keys checked")
+        self.wrap_exit(loader, "indexes_built_after", "indexes built")
         for i, listener in enumerate(changes._listeners):  # the board's rollups
             holder = SimpleNamespace(listener=listener)
             self.wrap(holder, "listener", lambda *_: "rollups refresh")

@@ -95,11 +95,18 @@ def refresh_villages(codes: set[str]) -> None:
     """Bring the rollups of these villages, and of every region above them, up to date."""
     candidates = _all_ancestor_candidates(codes)
     known = set(Region.objects.filter(code__in=candidates).values_list("code", flat=True))
-    fresh = _collect(village_deltas(sorted(codes)))
+    villages = set(Region.objects.filter(level="village").values_list("code", flat=True))
+    # Every village (a county's first load): the sources' statements without a filter
+    # read the tables in index order, a quarter faster than through a list of villages.
+    fresh = _collect(village_deltas(None if codes >= villages else sorted(codes)))
     above: dict[str, dict[str, Series]] = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))
+    # The stored changes of the villages read or written here, so that recomputing a
+    # region above them does not read them again.
+    stored: dict[str, dict[str, Series]] = {}
     with transaction.atomic():
         for village in sorted(codes):
-            diff = _village_diff(village, fresh)
+            stored[village] = _stored_changes(village)
+            diff = _village_diff(village, fresh, stored[village])
             if not diff:
                 continue
             Figure.objects.filter(region_code=village, measure__in=list(diff)).delete()
@@ -112,13 +119,16 @@ def refresh_villages(codes: set[str]) -> None:
                     for date, value in _cumulate(fresh.get((village, name), {}))
                 ],
             )
+            for name in diff:  # what the rows just written say, as _stored_changes reads it
+                new = fresh.get((village, name), {})
+                stored[village][name] = {d: new[d] for d in sorted(new) if new[d]}
             for region in _ancestors(village, known):
                 for name, changes in diff.items():
                     for date, change in changes.items():
                         above[region][name][date] += change
         for region, diff in above.items():
             if sum(len(changes) for changes in diff.values()) > APPLY_LIMIT:
-                _recompute(region, list(diff))
+                _recompute(region, list(diff), stored)
             else:
                 for name, changes in diff.items():
                     _apply(region, name, {d: c for d, c in changes.items() if c})
@@ -130,9 +140,8 @@ APPLY_LIMIT = 200
 FIELDS = ("region_code", "measure", "date", "value")
 
 
-def _village_diff(village: str, fresh) -> dict[str, Series]:
+def _village_diff(village: str, fresh, old: dict[str, Series]) -> dict[str, Series]:
     """Per measure, how the village's changes differ from what its stored series says."""
-    old = _stored_changes(village)
     names = set(old) | {name for (code, name) in fresh if code == village}
     diff: dict[str, Series] = {}
     for name in names:
@@ -144,14 +153,16 @@ def _village_diff(village: str, fresh) -> dict[str, Series]:
     return diff
 
 
-def _recompute(region: str, names: list[str]) -> None:
-    """Rewrite a region's series as the sum of its villages' stored series."""
+def _recompute(region: str, names: list[str], stored: dict[str, dict[str, Series]]) -> None:
+    """Rewrite a region's series as the sum of its villages' stored series (those in `stored`
+    as given there, the others as read)."""
     villages = Region.objects.filter(
         code__startswith=region_prefix(region), level="village"
     ).values_list("code", flat=True)
     totals: dict[str, Series] = defaultdict(lambda: defaultdict(int))
     for village in villages:
-        for name, changes in _stored_changes(village).items():
+        series = stored[village] if village in stored else _stored_changes(village)
+        for name, changes in series.items():
             if name in names:
                 for date, change in changes.items():
                     totals[name][date] += change

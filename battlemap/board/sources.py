@@ -27,64 +27,68 @@ def _village_filter(column: str, villages: list[str] | None) -> tuple[str, list]
     return f" AND {column} IN ({', '.join(['%s'] * len(villages))})", list(villages)
 
 
-# A household's poor/registered flag and its member count change only on the dates of
-# its events and of its members' joining and leaving. One pass of window functions over
-# these dates (points) per household gives the state at each point and just before it:
-# the member count is the members without a joining date plus the running sum of
-# joinings (+1) and leavings (-1); the kind is that of the latest event so far (the
-# running maximum of "date + kind", whose date part sorts). Subtracting the state before
-# from the state at a point gives the changes; summing per village and date gives the
-# village's deltas. One statement serves the full rebuild and a single village. It is
-# sort-based on purpose: the correlated subqueries per point it replaces ran once per
-# reference to the state (a dozen per point) and took 5-11 s at demo scale 10.
+# The state of a household (registered, poor) changes only on its events: each event
+# changes it from that of the event before (LAG, in the order of the (household, date)
+# index). Persons count with their household's state while they are members. Members
+# without a joining or leaving date (nearly all) are there throughout: they move the
+# person counts with every change of the household's state, so a household's events
+# weigh n times, n its fixed members, with no pass over the persons but one count.
+# The few with a date (births, deaths, marriages...) add their own changes: each change
+# of their household strictly between their joining and leaving, its state at their
+# joining (latest event on or before it, one index probe), and minus its state just
+# before their leaving; a member who joins and leaves on the same day never counts.
+# Summing per village and date gives the village's deltas. One statement serves the full
+# rebuild and a single village. It replaces a window pass over every date of every
+# household (events, joinings, leavings) that took 10-16 s at demo scale 100; the
+# correlated subqueries per date before that took 5-11 s at demo scale 10.
 _REGISTRY_SQL = """
-WITH hh AS (
-    SELECT id, village_id FROM {household} WHERE 1 = 1 {village_filter}
+WITH ev AS (
+    SELECT e.household_id AS h, hh.village_id AS v, e.date AS d,
+        {registered} - LAG({registered}, 1, 0) OVER w AS dreg,
+        {poor} - LAG({poor}, 1, 0) OVER w AS dpoor
+    FROM {event} e JOIN {household} hh ON hh.id = e.household_id {village_filter}
+    WINDOW w AS (PARTITION BY e.household_id ORDER BY e.date)
 ),
-marks AS (
-    SELECT e.household_id AS h, hh.village_id AS v, e.date AS d, e.kind AS kind, 0 AS dm
-        FROM {event} e JOIN hh ON hh.id = e.household_id
+fixed AS (
+    SELECT p.household_id AS h, COUNT(*) AS n
+    FROM {person} p JOIN {household} hh ON hh.id = p.household_id {village_filter}
+    WHERE p.joined_on IS NULL AND p.left_on IS NULL GROUP BY p.household_id
+),
+moving AS (
+    SELECT p.household_id AS h, hh.village_id AS v, p.joined_on, p.left_on
+    FROM {person} p JOIN {household} hh ON hh.id = p.household_id {village_filter}
+    WHERE p.joined_on IS NOT NULL OR p.left_on IS NOT NULL
+),
+ends AS (
+    SELECT v, joined_on AS d, 1 AS sign, (
+        SELECT e.kind FROM {event} e WHERE e.household_id = moving.h AND e.date <= joined_on
+        ORDER BY e.date DESC LIMIT 1
+    ) AS kind
+    FROM moving WHERE joined_on IS NOT NULL AND (left_on IS NULL OR left_on > joined_on)
     UNION ALL
-    SELECT p.household_id, hh.village_id, p.joined_on, NULL, 1
-        FROM {person} p JOIN hh ON hh.id = p.household_id WHERE p.joined_on IS NOT NULL
-    UNION ALL
-    SELECT p.household_id, hh.village_id, p.left_on, NULL, -1
-        FROM {person} p JOIN hh ON hh.id = p.household_id WHERE p.left_on IS NOT NULL
-),
-pts AS (
-    SELECT h, MAX(v) AS v, d, MAX(kind) AS kind, SUM(dm) AS dm FROM marks GROUP BY h, d
-),
-base AS (
-    SELECT p.household_id AS h, COUNT(*) AS n FROM {person} p JOIN hh ON hh.id = p.household_id
-        WHERE p.joined_on IS NULL GROUP BY p.household_id
-),
-st AS (
-    SELECT pts.v, pts.d,
-        COALESCE(base.n, 0) + SUM(pts.dm) OVER w AS members,
-        COALESCE(base.n, 0) + SUM(pts.dm) OVER w - pts.dm AS members_before,
-        SUBSTR(MAX(CASE WHEN pts.kind IS NOT NULL THEN {day} || pts.kind END) OVER w, 11)
-            AS kind,
-        SUBSTR(MAX(CASE WHEN pts.kind IS NOT NULL THEN {day} || pts.kind END)
-            OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 11) AS kind_before
-    FROM pts LEFT JOIN base ON base.h = pts.h
-    WINDOW w AS (PARTITION BY pts.h ORDER BY pts.d)
-),
-flags AS (
-    SELECT v, d, members, members_before,
-        CASE WHEN kind IN ({poor_kinds}) THEN 1 ELSE 0 END AS poor,
-        CASE WHEN kind IS NOT NULL AND kind <> 'removed' THEN 1 ELSE 0 END AS reg,
-        CASE WHEN kind_before IN ({poor_kinds}) THEN 1 ELSE 0 END AS poor_before,
-        CASE WHEN kind_before IS NOT NULL AND kind_before <> 'removed' THEN 1 ELSE 0 END
-            AS reg_before
-    FROM st
+    SELECT v, left_on, -1, (
+        SELECT e.kind FROM {event} e WHERE e.household_id = moving.h AND e.date < left_on
+        ORDER BY e.date DESC LIMIT 1
+    )
+    FROM moving WHERE left_on IS NOT NULL AND (joined_on IS NULL OR joined_on < left_on)
 ),
 changes AS (
-    SELECT v, d,
-        reg - reg_before AS hh_reg,
-        reg * members - reg_before * members_before AS p_reg,
-        poor - poor_before AS hh_poor,
-        poor * members - poor_before * members_before AS p_poor
-    FROM flags
+    SELECT ev.v, ev.d, ev.dreg AS hh_reg, ev.dreg * COALESCE(fixed.n, 0) AS p_reg,
+        ev.dpoor AS hh_poor, ev.dpoor * COALESCE(fixed.n, 0) AS p_poor
+    FROM ev LEFT JOIN fixed ON fixed.h = ev.h
+    WHERE ev.dreg <> 0 OR ev.dpoor <> 0
+    UNION ALL
+    SELECT ev.v, ev.d, 0, ev.dreg, 0, ev.dpoor
+    FROM moving JOIN ev ON ev.h = moving.h
+        AND (moving.joined_on IS NULL OR ev.d > moving.joined_on)
+        AND (moving.left_on IS NULL OR ev.d < moving.left_on)
+    WHERE ev.dreg <> 0 OR ev.dpoor <> 0
+    UNION ALL
+    SELECT v, d, 0,
+        CASE WHEN kind IS NOT NULL AND kind <> 'removed' THEN sign ELSE 0 END,
+        0,
+        CASE WHEN kind IN ({poor_kinds}) THEN sign ELSE 0 END
+    FROM ends
 )
 SELECT v, d, SUM(hh_reg), SUM(p_reg), SUM(hh_poor), SUM(p_poor) FROM changes GROUP BY v, d
 """
@@ -99,20 +103,26 @@ _REGISTRY_MEASURES = (
 
 @source
 def registry_deltas(villages):
-    where, params = _village_filter("village_id", villages)
+    where, params = _village_filter("hh.village_id", villages)
+    # The filter joins the household table itself in each part, not a shared CTE: the
+    # planner then knows the sizes, and picks hash joins for a county, index probes for
+    # a village.
+    poor_kinds = ", ".join(f"'{kind}'" for kind in POOR_KINDS)
+    params *= _REGISTRY_SQL.count("{village_filter}")
+    kind_is = "CASE WHEN e.kind {} THEN 1 ELSE 0 END".format
     sql = _REGISTRY_SQL.format(
         household=Household._meta.db_table,
         event=HouseholdEvent._meta.db_table,
         person=Person._meta.db_table,
         village_filter=where,
-        poor_kinds=", ".join(f"'{kind}'" for kind in POOR_KINDS),
-        # The date as YYYY-MM-DD text (10 characters), whatever the server's DateStyle.
-        day="to_char(pts.d, 'YYYY-MM-DD')" if connection.vendor == "postgresql" else "pts.d",
+        poor_kinds=poor_kinds,
+        poor=kind_is(f"IN ({poor_kinds})"),
+        registered=kind_is("<> 'removed'"),
     )
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            # The planner cannot size the windows and switches JIT on: compiling takes 1-2 s,
-            # longer than the statement. Off for this statement only.
+            # The planner switches JIT on for a county: compiling takes 1-2 s, longer than
+            # the statement. Off for this statement only.
             cursor.execute("SELECT current_setting('jit'), set_config('jit', 'off', true)")
             jit = cursor.fetchone()[0]
         cursor.execute(sql, params)

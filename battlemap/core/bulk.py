@@ -133,3 +133,60 @@ def foreign_keys_checked_once(*models) -> Iterator[None]:
         yield
         for table, name, definition in keys:
             cursor.execute(f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(name)} {definition}")
+
+
+@contextmanager
+def indexes_built_after(*models) -> Iterator[None]:
+    """Build the secondary indexes of `models`' tables after the block, when they are empty.
+
+    Inserting a million rows into a B-tree one by one (the ID blind index is random) costs
+    several times what one sorted build of the same index does. On PostgreSQL, for tables
+    that are empty when the block starts, the indexes and unique constraints other than
+    the primary key are dropped and built again at the end of the block, in the same
+    transaction, then the tables are analysed so that the statements after the load plan
+    with their real sizes. A unique constraint broken by the block refuses it as a whole
+    (IntegrityError) when it is built again. Like foreign_keys_checked_once, this holds an
+    exclusive lock on the tables until the transaction ends: for a first load. Tables that
+    hold rows, and SQLite (whose unique constraints live in the table definition), keep
+    their indexes during the block.
+    """
+    if connection.vendor != "postgresql":
+        yield
+        return
+    quote = connection.ops.quote_name
+    with transaction.atomic(), connection.cursor() as cursor:
+        connection.check_constraints()  # pending deferred checks forbid ALTER TABLE
+        tables = []
+        for model in models:
+            table = quote(model._meta.db_table)
+            cursor.execute(f"SELECT NOT EXISTS (SELECT 1 FROM {table})")  # noqa: S608
+            if cursor.fetchone()[0]:
+                tables.append(model._meta.db_table)
+        # Unique constraints (dropped and added back as constraints), then the plain
+        # indexes; primary keys stay, the foreign keys of other tables point at them.
+        cursor.execute(
+            "SELECT i.indrelid::regclass::text, c.relname, con.conname, "
+            "pg_get_constraintdef(con.oid), pg_get_indexdef(i.indexrelid) "
+            "FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+            "LEFT JOIN pg_constraint con ON con.conindid = i.indexrelid "
+            "AND con.conrelid = i.indrelid AND con.contype = 'u' "
+            "WHERE i.indrelid = ANY(%s::regclass[]) AND NOT i.indisprimary ORDER BY 1, 2",
+            [tables],
+        )
+        indexes = cursor.fetchall()
+        for table, index, constraint, _definition, _indexdef in indexes:
+            if constraint:
+                cursor.execute(f"ALTER TABLE {quote(table)} DROP CONSTRAINT {quote(constraint)}")
+            else:
+                cursor.execute(f"DROP INDEX {quote(index)}")
+        yield
+        connection.check_constraints()  # the block's own pending checks, likewise
+        for table, _index, constraint, definition, indexdef in indexes:
+            if constraint:
+                cursor.execute(
+                    f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(constraint)} {definition}"
+                )
+            else:
+                cursor.execute(indexdef)
+        for table in tables:
+            cursor.execute(f"ANALYZE {quote(table)}")

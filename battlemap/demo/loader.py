@@ -7,7 +7,8 @@ from django.db import transaction
 
 from battlemap.accounts.models import Role
 from battlemap.accounts.services import user_ensure
-from battlemap.core.bulk import foreign_keys_checked_once
+from battlemap.core import changes
+from battlemap.core.bulk import foreign_keys_checked_once, indexes_built_after
 from battlemap.projects import services as p
 from battlemap.regions.codes import prefix_of
 from battlemap.regions.models import Region
@@ -65,9 +66,16 @@ def load_registry(scenario: Scenario, *, actor) -> None:
     """Households, members, events and incomes through the set-based services (bench/ times this).
 
     The demo builds a database nobody uses yet, so the foreign keys are checked once at the
-    end rather than row by row (see foreign_keys_checked_once).
+    end rather than row by row (see foreign_keys_checked_once), and the indexes of empty
+    tables are built once after their rows (indexes_built_after). The rollups are
+    refreshed once, after both: their statements then find the indexes (batched).
     """
-    with foreign_keys_checked_once(Household, HouseholdEvent, Person, IncomeRecord):
+    tables = (Household, HouseholdEvent, Person, IncomeRecord)
+    with (
+        changes.batched(),
+        foreign_keys_checked_once(*tables),
+        indexes_built_after(*tables),
+    ):
         registry_bulk_register(
             actor=actor, households=scenario.households, persons=scenario.persons
         )

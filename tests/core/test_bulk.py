@@ -6,9 +6,14 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 
 from battlemap.core import crypto
-from battlemap.core.bulk import bulk_insert, foreign_keys_checked_once, reserve_ids
+from battlemap.core.bulk import (
+    bulk_insert,
+    foreign_keys_checked_once,
+    indexes_built_after,
+    reserve_ids,
+)
 from battlemap.regions.models import RegionPopulation
-from battlemap.registry.models import Code, HouseholdEvent, Person
+from battlemap.registry.models import Code, HouseholdEvent, IncomeRecord, Person
 from tests.factories import id_number, register
 
 pytestmark = pytest.mark.django_db
@@ -160,6 +165,39 @@ def test_foreign_keys_checked_once_restores_the_keys_and_refuses_orphans(county)
             [(10**9, "exited", dt.date(2016, 1, 1), "")],
         )
     assert _foreign_keys() == before and household.events.count() == 2
+
+
+def _indexes(table):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s", [table])
+        return sorted(cursor.fetchall())
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL drops and rebuilds")
+def test_indexes_built_after_restores_them_and_refuses_duplicates(county):
+    household = register(county.v1, "H1", dt.date(2015, 10, 1), 1)
+    fields = ("household", "year", "wages", "production", "property_income", "transfers")
+    fields += ("costs",)
+    incomes, events = _indexes("registry_incomerecord"), _indexes("registry_householdevent")
+    assert any("income_household_year" in name for name, _ in incomes)
+    with transaction.atomic(), indexes_built_after(IncomeRecord, HouseholdEvent):
+        # Empty: its unique constraint is gone during the block. Not empty: kept.
+        assert _indexes("registry_incomerecord") == [
+            (n, d) for n, d in incomes if n.endswith("_pkey")
+        ]
+        assert _indexes("registry_householdevent") == events
+        bulk_insert(IncomeRecord, fields, [(household.pk, 2016, 1, 2, 3, 4, 5)])
+    assert _indexes("registry_incomerecord") == incomes
+    assert IncomeRecord.objects.count() == 1
+    IncomeRecord.objects.all().delete()
+    with (
+        pytest.raises(IntegrityError),
+        transaction.atomic(),
+        indexes_built_after(IncomeRecord),
+    ):
+        bulk_insert(IncomeRecord, fields, [(household.pk, 2016, 1, 2, 3, 4, 5)] * 2)
+    assert _indexes("registry_incomerecord") == incomes
+    assert IncomeRecord.objects.count() == 0
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's page cache")
