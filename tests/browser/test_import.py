@@ -33,7 +33,15 @@ class WorkerThread:
             worker_id="browser-test",
             excluded_queue_names=[],
         )
-        self.thread = threading.Thread(target=self.worker.run, daemon=True)
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self):
+        from django.db import connections
+
+        try:
+            self.worker.run()
+        finally:
+            connections.close_all()  # this thread's: the test database can then be dropped
 
     def __enter__(self):
         self.thread.start()
