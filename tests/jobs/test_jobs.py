@@ -135,3 +135,22 @@ def test_a_daily_schedule_fires_once_a_day_when_its_time_has_come(db):
         schedule.SCHEDULES.update(saved)
     assert fired == [dt.date(2026, 5, 1), dt.date(2026, 5, 2)]
     assert ScheduleRun.objects.filter(name="test_daily").count() == 2
+
+
+def test_prune_deletes_old_finished_jobs_and_their_files_only(db, handlers):
+    from django.utils import timezone
+
+    old = run_job(
+        job_start(owner=None, kind="test_count", title="old", files={"input.txt": b"x\n"}).pk
+    )
+    recent = run_job(
+        job_start(owner=None, kind="test_count", title="new", files={"input.txt": b"x\n"}).pk
+    )
+    queued = job_start(owner=None, kind="test_count", title="queued", files={"input.txt": b"x\n"})
+    long_ago = timezone.now() - dt.timedelta(days=40)
+    Job.objects.filter(pk__in=[old.pk, queued.pk]).update(finished_at=long_ago, created_at=long_ago)
+    old_folder = job_dir(old)
+    assert (old_folder / "out.txt").exists()
+    call_command("prune_jobs", "--days", "30")
+    assert set(Job.objects.values_list("title", flat=True)) == {"new", "queued"}
+    assert not old_folder.exists() and (job_dir(recent) / "out.txt").exists()
