@@ -125,6 +125,7 @@ def test_command_and_pages(world):
     client.force_login(admin)
     page = client.get(f"/bulletins/{bulletin.pk}/").content.decode()
     assert "路基施工" in page and "胡建华" in page and "汪红梅" in page
+    assert ">90,000.00<" in page  # the page writes money as the .docx does
     response = client.get(f"/bulletins/{bulletin.pk}/docx/")
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     assert docx.Document(io.BytesIO(response.content)).paragraphs[0].text.startswith("绩溪县")

@@ -1,5 +1,7 @@
 """Template filters for figures: percentages, thousands separators, indicator values, codes."""
 
+from decimal import Decimal
+
 from django import template
 from django.utils.translation import get_language
 
@@ -19,6 +21,14 @@ def thousands(value) -> str:
     if value is None:
         return "—"
     return f"{value:,}"
+
+
+@register.filter
+def yuan(value) -> str:
+    """Money in 元 with thousands separators and two places: 450,000.00; empty → '—'."""
+    if value is None or value == "":
+        return "—"
+    return f"{Decimal(str(value)):,.2f}"
 
 
 @register.filter
