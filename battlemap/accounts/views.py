@@ -13,7 +13,7 @@ from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from battlemap.accounts.access import require_anywhere
 from battlemap.core.errors import DomainError, Forbidden
+from battlemap.core.files import XLSX, attachment
 from battlemap.core.tabular import ImportFailed
 from battlemap.regions.codes import normalize_code, prefix_of
 
@@ -30,7 +31,7 @@ from .models import ApiToken, RoleAssignment
 from .permissions import Action
 from .roles import Role
 from .selectors import get_user_for, users_visible_to
-from .workbook import XLSX, passwords_workbook, read_accounts, template_workbook
+from .workbook import passwords_workbook, read_accounts, template_workbook
 
 PAGE_SIZE = 50
 
@@ -245,9 +246,7 @@ def user_import(request):
 @login_required
 def user_import_template(request):
     require_anywhere(request.user, Action.MANAGE_USERS)
-    response = HttpResponse(template_workbook(request.user), content_type=XLSX)
-    response["Content-Disposition"] = 'attachment; filename="accounts-template.xlsx"'
-    return response
+    return attachment(template_workbook(request.user), "accounts-template.xlsx", XLSX)
 
 
 @never_cache
@@ -265,9 +264,7 @@ def user_import_passwords(request):
             strict=False,
         )
     )[:5000]
-    response = HttpResponse(passwords_workbook(rows), content_type=XLSX)
-    response["Content-Disposition"] = 'attachment; filename="initial-passwords.xlsx"'
-    return response
+    return attachment(passwords_workbook(rows), "initial-passwords.xlsx", XLSX)
 
 
 @never_cache

@@ -25,7 +25,6 @@ from .services import NewAccount, check_role, check_username, require_assignable
 SHEET = "账户"
 COL_USERNAME, COL_NAME, COL_ROLE, COL_REGION = "用户名", "姓名", "角色", "区划代码"
 COLUMNS = [COL_USERNAME, COL_NAME, COL_ROLE, COL_REGION]
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def template_workbook(actor) -> bytes:

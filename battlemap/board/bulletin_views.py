@@ -4,7 +4,6 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,6 +13,7 @@ from battlemap.accounts.access import object_for, require_anywhere
 from battlemap.accounts.permissions import Action, user_can_anywhere
 from battlemap.accounts.scopes import top_region_codes
 from battlemap.core.errors import DomainError
+from battlemap.core.files import DOCX, attachment
 from battlemap.regions.models import Region
 
 from .bulletins import bulletin_docx, bulletin_generate, bulletin_paragraphs, bulletin_title
@@ -96,10 +96,5 @@ def bulletin_detail(request, pk: int):
 def bulletin_download(request, pk: int):
     """The bulletin as a Word document."""
     bulletin = _bulletin(request, pk)
-    response = HttpResponse(
-        bulletin_docx(bulletin),
-        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    )
     name = f"bulletin-{bulletin.region_id[:6]}-{bulletin.date.isoformat()}.docx"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return attachment(bulletin_docx(bulletin), name, DOCX)

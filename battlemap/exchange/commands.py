@@ -58,7 +58,7 @@ class ImportCommand(BaseCommand):
             for error in exc.errors:
                 self.stderr.write(error.line())
             if getattr(exc, "outcome", None) is not None:
-                _result, workbook = report_for(kind, exc, content, path.name)
+                _result, workbook = report_for(exc, content, path.name)
                 target = Path(report) if report else path.with_name(f"{path.stem}-错误报告.xlsx")
                 target.write_bytes(workbook)
                 self.stderr.write(_("错误报告已写入%(f)s。") % {"f": target})

@@ -85,7 +85,7 @@ def outcome_message(outcome) -> str:
     return _("导入完成。")
 
 
-def report_for(kind: Kind, exc: ImportFailed, content: bytes, filename: str) -> tuple[dict, bytes]:
+def report_for(exc: ImportFailed, content: bytes, filename: str) -> tuple[dict, bytes]:
     """(job result, error workbook) of a refused import."""
     outcome = getattr(exc, "outcome", None)
     result = outcome_result(outcome, exc.errors) if outcome else {"summary": [], "lines": []}
@@ -106,7 +106,7 @@ def _import_job(kind: Kind):
             )
         except ImportFailed as exc:
             progress(progress.total, progress.total, _("生成错误报告"))
-            result, report = report_for(kind, exc, content, filename)
+            result, report = report_for(exc, content, filename)
             (job_dir(job) / "errors.xlsx").write_bytes(report)
             result["lines"] = [e.line() for e in exc.errors[:200]]
             result["more"] = max(0, len(exc.errors) - 200)

@@ -36,7 +36,7 @@ from .workbook import (
     missing_sheet,
     notes_sheet,
     open_xlsx,
-    put,
+    put_row,
     read_rows,
     required_headers,
     write_header,
@@ -203,6 +203,22 @@ def projects_import(*, actor, content: bytes, filename: str, progress=None) -> O
         parsed.append((row, values))
     places = Region.objects.in_bulk({v["region"] for _r, v in parsed} - {None, Refused})
     keys = Counter((v["year"], v["region"], v["name"]) for _r, v in parsed)
+    beneficiaries = {
+        row.number: [
+            n
+            for n in (clean(x) for x in (v["beneficiaries"] or "").replace(",", "、").split("、"))
+            if n
+        ]
+        for row, v in parsed
+        if v.get("beneficiaries") not in (None, Refused)
+    }
+    # The beneficiary households of the whole file in one query, not one per row.
+    on_file = {
+        (h.county_code, h.number): h
+        for h in Household.objects.filter(
+            number__in={n for numbers in beneficiaries.values() for n in numbers}
+        )
+    }
     todo = []
     for row, v in parsed:
         if Refused in v.values():
@@ -234,13 +250,12 @@ def projects_import(*, actor, content: bytes, filename: str, progress=None) -> O
                 _("同一年度、同一地点的项目名称在文件中重复。"),
                 "format",
             )
-        numbers = [clean(n) for n in (v["beneficiaries"] or "").replace(",", "、").split("、")]
-        numbers = [n for n in numbers if n]
-        households = list(
-            Household.objects.filter(county_code=place.code[:6], number__in=numbers).filter(
-                village__code__startswith=place.prefix
-            )
-        )
+        numbers = beneficiaries.get(row.number, [])
+        households = [
+            h
+            for n in numbers
+            if (h := on_file.get((place.code[:6], n))) and h.village_id.startswith(place.prefix)
+        ]
         missing = sorted(set(numbers) - {h.number for h in households})
         if missing:
             errors.add(
@@ -358,9 +373,7 @@ def projects_export(user, code: str) -> tuple[str, bytes]:
                 "beneficiaries": "、".join(sorted(h.number for h in project.beneficiaries.all())),
                 "stage": str(project.get_stage_display()),
             }
-            for index, column in enumerate(COLUMNS, start=1):
-                if values.get(column.key) not in (None, ""):
-                    put(ws, number, index, values[column.key])
+            put_row(ws, number, [values.get(c.key) for c in COLUMNS])
     out = io.BytesIO()
     wb.save(out)
     return f"{region.name}-扶贫项目库-{timezone.localdate():%Y%m%d}.xlsx", out.getvalue()

@@ -22,7 +22,7 @@ from battlemap.registry.personal import export_policy
 from battlemap.registry.selectors import net_per_person
 
 from .registry_workbook import COLUMNS, KIND_LABELS, new_workbook
-from .workbook import NO, YES, put
+from .workbook import NO, YES, put_row
 
 
 def _household_values(book, household, policy, events, income) -> dict:
@@ -109,15 +109,10 @@ def registry_export(user, code: str) -> tuple[str, bytes]:
                 "left_on": person.left_on,
                 "leave_reason": book.label(person.leave_reason_id),
             }
-            for index, column in enumerate(COLUMNS, start=1):
-                value = values.get(column.key)
-                if value not in (None, ""):
-                    put(persons_ws, row, index, value)
+            put_row(persons_ws, row, [values.get(c.key) for c in COLUMNS])
             row += 1
         for date, kind, note in _later_events(events):
-            for index, value in enumerate((household.number, KIND_LABELS[kind], date, note), 1):
-                if value not in (None, ""):
-                    put(events_ws, event_row, index, value)
+            put_row(events_ws, event_row, [household.number, KIND_LABELS[kind], date, note])
             event_row += 1
     policy.record(what=("regions.region", region.code), rows=row - 2)
     out = io.BytesIO()

@@ -1,32 +1,27 @@
 """Workbooks in and out: each kind's template, its upload (run as a job), its export (a job)."""
 
 import uuid
-from urllib.parse import quote
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from battlemap.accounts.access import require_anywhere
+from battlemap.core.files import XLSX, attachment
 from battlemap.jobs.models import Job
 from battlemap.jobs.services import job_start
 from battlemap.regions.selectors import get_region_for
 
 from .forms import UploadForm
 from .kinds import KINDS
-from .workbook import XLSX
 
 
 @login_required
 def template(request, kind: str):
     kind = KINDS[kind]
     require_anywhere(request.user, kind.export_action)
-    filename = _("%(t)s模板.xlsx") % {"t": kind.title}
-    response = HttpResponse(kind.template(), content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
+    return attachment(kind.template(), _("%(t)s模板.xlsx") % {"t": kind.title}, XLSX)
 
 
 @login_required

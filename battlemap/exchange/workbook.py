@@ -20,7 +20,6 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from battlemap.core.tabular import ImportFailed, RowError, SheetRow
 from battlemap.core.text import clean
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CODES = "代码表"
 YES, NO = "是", "否"
 FORMULA_START = ("=", "+", "-", "@")
@@ -121,6 +120,13 @@ def put(ws, row: int, column: int, value) -> None:
         cell.quotePrefix = True  # and Excel keeps it text when the cell is edited
     elif hasattr(value, "isoformat"):
         cell.number_format = "yyyy-mm-dd"
+
+
+def put_row(ws, row: int, values) -> None:
+    """Write a row for export with `put`, leaving empty values empty."""
+    for column, value in enumerate(values, start=1):
+        if value not in (None, ""):
+            put(ws, row, column, value)
 
 
 # --- reading ----------------------------------------------------------------------------

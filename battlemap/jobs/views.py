@@ -6,11 +6,10 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import render
 
+from battlemap.core.files import DOCX, XLSX
+
 from .models import Job
 from .services import job_dir
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def get_job_for(user, pk) -> Job:

@@ -85,6 +85,7 @@ def test_upload_bad_then_fixed_workbook(page, live_server, tmp_path):
     with page.expect_download() as template:
         page.click("text=下载模板")
     assert opened(template.value).sheetnames[0] == "人员"
+    assert template.value.suggested_filename == "建档立卡人员表模板.xlsx"
 
     rows = sample()
     rows[1]["证件号码"] = "110105194912310021"  # wrong check digit
