@@ -245,12 +245,15 @@ def raw_rows(scenario) -> dict[str, list[tuple]]:
     }
 
 
-def raw_insert(connection, tables: dict[str, list[tuple]]) -> None:
+def raw_insert(connection, tables: dict[str, list[tuple]]) -> dict[str, float]:
+    """Insert the rows; returns the seconds each table took (the commit under "commit")."""
     from django.db import transaction
 
+    seconds = {}
     with transaction.atomic(), connection.cursor() as cursor:
         raw = cursor.cursor
         for table, rows in tables.items():
+            started = time.perf_counter()
             if connection.vendor == "postgresql":
                 with raw.copy(f"COPY {table} FROM STDIN") as copy:
                     for row in rows:
@@ -258,6 +261,10 @@ def raw_insert(connection, tables: dict[str, list[tuple]]) -> None:
             else:
                 marks = ", ".join("?" * len(rows[0]))
                 raw.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)
+            seconds[table] = time.perf_counter() - started
+        started = time.perf_counter()
+    seconds["commit"] = time.perf_counter() - started
+    return seconds
 
 
 class Breakdown:
@@ -356,14 +363,14 @@ def measure(scale: int, seed: int) -> dict:
             cursor.execute(f"CREATE TABLE {table} ({columns})")
     settle(connection)
     started = time.perf_counter()
-    raw_insert(connection, tables)
+    raw_parts = raw_insert(connection, tables)
     raw_s = time.perf_counter() - started
     rows = sum(len(r) for r in tables.values())
     del tables
     with connection.cursor() as cursor:
         for table in RAW_TABLES:
             cursor.execute(f"DROP TABLE {table}")
-    log(f"[{connection.vendor}] raw insert of {rows:,} rows in {raw_s:.2f} s")
+    log(f"[{connection.vendor}] raw insert of {rows:,} rows in {raw_s:.2f} s: {raw_parts}")
 
     settle(connection)
     breakdown = Breakdown()
@@ -407,6 +414,7 @@ def measure(scale: int, seed: int) -> dict:
         "regions_s": round(regions_s, 2),
         "raw": {
             "seconds": round(raw_s, 2),
+            "breakdown_s": {k: round(v, 2) for k, v in raw_parts.items()},
             "persons_per_s": round(persons / raw_s),
             "rows_per_s": round(rows / raw_s),
         },

@@ -32,27 +32,32 @@ def _village_filter(column: str, villages: list[str] | None) -> tuple[str, list]
 # index). Persons count with their household's state while they are members. Members
 # without a joining or leaving date (nearly all) are there throughout: they move the
 # person counts with every change of the household's state, so a household's events
-# weigh n times, n its fixed members, with no pass over the persons but one count.
-# The few with a date (births, deaths, marriages...) add their own changes: each change
-# of their household strictly between their joining and leaving, its state at their
-# joining (latest event on or before it, one index probe), and minus its state just
-# before their leaving; a member who joins and leaves on the same day never counts.
-# Summing per village and date gives the village's deltas. One statement serves the full
-# rebuild and a single village. It replaces a window pass over every date of every
-# household (events, joinings, leavings) that took 10-16 s at demo scale 100; the
-# correlated subqueries per date before that took 5-11 s at demo scale 10.
+# weigh n times, n its fixed members, counted in one pass over the persons grouped by
+# household and joined to the events in the same (household) order, like the households.
+# The few with a date (births, deaths, marriages...; m per household) add their own
+# changes: each change of their household strictly between their joining and leaving
+# (only households with m > 0 are looked at), its state at their joining (latest event on
+# or before it, one index probe), and minus its state just before their leaving; a member
+# who joins and leaves on the same day never counts. Summing per village and date gives
+# the village's deltas. One statement serves the full rebuild and a single village. It
+# replaces a window pass over every date of every household (events, joinings, leavings)
+# that took 10-16 s at demo scale 100; the correlated subqueries per date before that took
+# 5-11 s at demo scale 10.
 _REGISTRY_SQL = """
-WITH ev AS (
+WITH members AS (
+    SELECT p.household_id AS h,
+        SUM(CASE WHEN p.joined_on IS NULL AND p.left_on IS NULL THEN 1 ELSE 0 END) AS n,
+        SUM(CASE WHEN p.joined_on IS NULL AND p.left_on IS NULL THEN 0 ELSE 1 END) AS m
+    FROM {person} p {members_scope} GROUP BY p.household_id
+),
+ev AS (
     SELECT e.household_id AS h, hh.village_id AS v, e.date AS d,
+        COALESCE(members.n, 0) AS n, COALESCE(members.m, 0) AS m,
         {registered} - LAG({registered}, 1, 0) OVER w AS dreg,
         {poor} - LAG({poor}, 1, 0) OVER w AS dpoor
     FROM {event} e JOIN {household} hh ON hh.id = e.household_id {village_filter}
+        LEFT JOIN members ON members.h = e.household_id
     WINDOW w AS (PARTITION BY e.household_id ORDER BY e.date)
-),
-fixed AS (
-    SELECT p.household_id AS h, COUNT(*) AS n
-    FROM {person} p JOIN {household} hh ON hh.id = p.household_id {village_filter}
-    WHERE p.joined_on IS NULL AND p.left_on IS NULL GROUP BY p.household_id
 ),
 moving AS (
     SELECT p.household_id AS h, hh.village_id AS v, p.joined_on, p.left_on
@@ -73,16 +78,14 @@ ends AS (
     FROM moving WHERE left_on IS NOT NULL AND (joined_on IS NULL OR joined_on < left_on)
 ),
 changes AS (
-    SELECT ev.v, ev.d, ev.dreg AS hh_reg, ev.dreg * COALESCE(fixed.n, 0) AS p_reg,
-        ev.dpoor AS hh_poor, ev.dpoor * COALESCE(fixed.n, 0) AS p_poor
-    FROM ev LEFT JOIN fixed ON fixed.h = ev.h
-    WHERE ev.dreg <> 0 OR ev.dpoor <> 0
+    SELECT v, d, dreg AS hh_reg, dreg * n AS p_reg, dpoor AS hh_poor, dpoor * n AS p_poor
+    FROM ev WHERE dreg <> 0 OR dpoor <> 0
     UNION ALL
     SELECT ev.v, ev.d, 0, ev.dreg, 0, ev.dpoor
     FROM moving JOIN ev ON ev.h = moving.h
         AND (moving.joined_on IS NULL OR ev.d > moving.joined_on)
         AND (moving.left_on IS NULL OR ev.d < moving.left_on)
-    WHERE ev.dreg <> 0 OR ev.dpoor <> 0
+    WHERE ev.m > 0 AND (ev.dreg <> 0 OR ev.dpoor <> 0)
     UNION ALL
     SELECT v, d, 0,
         CASE WHEN kind IS NOT NULL AND kind <> 'removed' THEN sign ELSE 0 END,
@@ -108,13 +111,17 @@ def registry_deltas(villages):
     # planner then knows the sizes, and picks hash joins for a county, index probes for
     # a village.
     poor_kinds = ", ".join(f"'{kind}'" for kind in POOR_KINDS)
-    params *= _REGISTRY_SQL.count("{village_filter}")
+    household = Household._meta.db_table
+    # The members of all households need no household at all; of a few villages, theirs.
+    members_scope = f"JOIN {household} hh ON hh.id = p.household_id {where}" if where else ""
+    params *= _REGISTRY_SQL.count("{village_filter}") + (1 if where else 0)
     kind_is = "CASE WHEN e.kind {} THEN 1 ELSE 0 END".format
     sql = _REGISTRY_SQL.format(
-        household=Household._meta.db_table,
+        household=household,
         event=HouseholdEvent._meta.db_table,
         person=Person._meta.db_table,
         village_filter=where,
+        members_scope=members_scope,
         poor_kinds=poor_kinds,
         poor=kind_is(f"IN ({poor_kinds})"),
         registered=kind_is("<> 'removed'"),

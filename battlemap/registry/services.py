@@ -552,11 +552,12 @@ def _bulk_write(actor, households, persons, checked) -> BulkResult:
             for h, (phone_blob, phone_index) in zip(households, checked.phones, strict=True)
         ),
     )
+    event_ids = iter(reserve_ids(HouseholdEvent, sum(len(h.events) for h in households)))
     events = bulk_insert(
         HouseholdEvent,
-        ("household", "kind", "date", "note"),
+        ("id", "household", "kind", "date", "note"),
         (
-            (ids[h.number], kind, date, note)
+            (next(event_ids), ids[h.number], kind, date, note)
             for h in households
             for (date, kind), note in zip(
                 h.events, h.event_notes or ("",) * len(h.events), strict=True
@@ -626,7 +627,7 @@ def income_bulk_set(
 ) -> int:
     """Write many new yearly income records (number, year, *amounts) of one county, set-based;
     `fields` names the amounts the rows carry (the others keep their defaults)."""
-    from battlemap.core.bulk import bulk_insert
+    from battlemap.core.bulk import bulk_insert, reserve_ids
 
     from .bulk import LOOKUP_CHUNK
 
@@ -662,8 +663,9 @@ def income_bulk_set(
         names = (*INCOME_FIELDS, *[f for f in fields if f not in INCOME_FIELDS])
         count = bulk_insert(
             IncomeRecord,
-            ("household", "year", *names),
+            ("id", "household", "year", *names),
             zip(
+                reserve_ids(IncomeRecord, len(rows)),
                 map(ids.__getitem__, column[0]),
                 column[1],
                 *[given.get(name, zeros) for name in names],
