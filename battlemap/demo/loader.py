@@ -3,7 +3,6 @@
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import transaction
 
 from battlemap.accounts.models import Role
 from battlemap.accounts.services import user_ensure
@@ -36,9 +35,16 @@ DEMO_USERS = [
 PROJECT_OWNER = "project_owner"
 
 
+REGISTRY_TABLES = (Household, HouseholdEvent, Person, IncomeRecord)
+
+
 def load(scenario: Scenario, *, actor) -> None:
-    """All or nothing: a failure leaves the database as it was."""
-    with transaction.atomic():
+    """All or nothing, in one transaction: a failure leaves the database as it was.
+
+    The transaction is opened by foreign_keys_checked_once, outermost: SQLite can only
+    defer its key checks to the end when they are switched off before the transaction.
+    """
+    with foreign_keys_checked_once(*REGISTRY_TABLES):
         load_regions(scenario, actor=actor)
         load_registry(scenario, actor=actor)
         create_demo_users(actor=actor)
@@ -65,16 +71,16 @@ def load_regions(scenario: Scenario, *, actor) -> None:
 def load_registry(scenario: Scenario, *, actor) -> None:
     """Households, members, events and incomes through the set-based services (bench/ times this).
 
-    The demo builds a database nobody uses yet, so the foreign keys are checked once at the
-    end rather than row by row (see foreign_keys_checked_once), and the indexes of empty
-    tables are built once after their rows (indexes_built_after). The rollups are
-    refreshed once, after both: their statements then find the indexes (batched).
+    One transaction. The demo builds a database nobody uses yet, so the foreign keys are
+    checked once at the end rather than row by row (see foreign_keys_checked_once: called
+    outside a transaction, it opens it), and the indexes of empty tables are built once
+    after their rows (indexes_built_after). The rollups are refreshed once, after the
+    indexes, so that their statements find them (batched).
     """
-    tables = (Household, HouseholdEvent, Person, IncomeRecord)
     with (
+        foreign_keys_checked_once(*REGISTRY_TABLES),
         changes.batched(),
-        foreign_keys_checked_once(*tables),
-        indexes_built_after(*tables),
+        indexes_built_after(*REGISTRY_TABLES),
     ):
         registry_bulk_register(
             actor=actor, households=scenario.households, persons=scenario.persons

@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 from battlemap.core import crypto
 from battlemap.core.errors import DomainError, ValidationFailed
 from battlemap.core.idnumber import parse_id_number, parse_plain
-from battlemap.core.parallel import split_map
 from battlemap.regions.codes import Level
 from battlemap.regions.models import Region
 
@@ -112,33 +111,6 @@ def _read_ids(persons) -> _Ids:
     return _Ids(clear, sexes, births, problems)
 
 
-def _read_and_encrypt(persons) -> tuple[_Ids, list[bytes], list[str]]:
-    """_read_ids and encrypt_many over the persons, a part per core (core.parallel)."""
-
-    def part(persons):
-        ids = _read_ids(persons)
-        return ids, *crypto.encrypt_many(ids.clear)
-
-    clear, sexes, births, problems, blobs, indexes = [], [], [], [], [], []
-    for ids, part_blobs, part_indexes in split_map(part, persons):
-        offset = len(clear)
-        clear += ids.clear
-        sexes += ids.sexes
-        births += ids.births
-        problems += [p and p._replace(index=p.index + offset) for p in ids.problems]
-        blobs += part_blobs
-        indexes += part_indexes
-    return _Ids(clear, sexes, births, problems), blobs, indexes
-
-
-def _joined(parts: list[tuple[list, list]]) -> tuple[list, list]:
-    blobs, indexes = [], []
-    for part_blobs, part_indexes in parts:
-        blobs += part_blobs
-        indexes += part_indexes
-    return blobs, indexes
-
-
 def _sequence_error(events, good: set) -> tuple[int, str] | None:
     """status.sequence_error, remembering the kind sequences found good: with dates strictly
     increasing, whether a sequence breaks the rules depends on its kinds alone."""
@@ -238,7 +210,8 @@ def validate_bulk(households, persons, *, against_registry: bool = True) -> Chec
     insert that finds the same clash for free.
     """
     book = CodeBook()
-    ids, blobs, indexes = _read_and_encrypt(persons)
+    ids = _read_ids(persons)
+    blobs, indexes = crypto.encrypt_many(ids.clear)
     registered = _registered(households, indexes) if against_registry else None
     problems = _problems(book, households, persons, ids, indexes, *(registered or ((), ())))
     if problems and registered is None:
@@ -249,9 +222,7 @@ def validate_bulk(households, persons, *, against_registry: bool = True) -> Chec
     if problems:
         raise BulkRejected(problems)
 
-    phone_blobs, phone_indexes = _joined(
-        split_map(crypto.encrypt_many, [h.phone for h in households if h.phone])
-    )
+    phone_blobs, phone_indexes = crypto.encrypt_many([h.phone for h in households if h.phone])
     encrypted = zip(phone_blobs, phone_indexes, strict=True)
     phones = [next(encrypted) if h.phone else (None, "") for h in households]
     return Checked(phones, blobs, indexes, ids.sexes, ids.births)

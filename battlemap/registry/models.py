@@ -246,6 +246,14 @@ class IncomeRecord(models.Model):
         ordering = ["household_id", "year"]
         constraints = [
             models.UniqueConstraint(fields=["household", "year"], name="income_household_year"),
+            models.CheckConstraint(
+                condition=models.Q(wages__gte=0)
+                & models.Q(production__gte=0)
+                & models.Q(property_income__gte=0)
+                & models.Q(transfers__gte=0)
+                & models.Q(costs__gte=0),
+                name="income_amounts_not_negative",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -552,12 +552,11 @@ def _bulk_write(actor, households, persons, checked) -> BulkResult:
             for h, (phone_blob, phone_index) in zip(households, checked.phones, strict=True)
         ),
     )
-    event_ids = iter(reserve_ids(HouseholdEvent, sum(len(h.events) for h in households)))
     events = bulk_insert(
         HouseholdEvent,
-        ("id", "household", "kind", "date", "note"),
+        ("household", "kind", "date", "note"),
         (
-            (next(event_ids), ids[h.number], kind, date, note)
+            (ids[h.number], kind, date, note)
             for h in households
             for (date, kind), note in zip(
                 h.events, h.event_notes or ("",) * len(h.events), strict=True
@@ -627,7 +626,7 @@ def income_bulk_set(
 ) -> int:
     """Write many new yearly income records (number, year, *amounts) of one county, set-based;
     `fields` names the amounts the rows carry (the others keep their defaults)."""
-    from battlemap.core.bulk import bulk_insert, reserve_ids
+    from battlemap.core.bulk import bulk_insert
 
     from .bulk import LOOKUP_CHUNK
 
@@ -639,39 +638,34 @@ def income_bulk_set(
     ids = dict(households.values_list("number", "id"))
     this_year = timezone.localdate().year
     # The common case, checked column by column at C speed; a refusal names the first bad
-    # row as a row-by-row check would.
+    # row as a row-by-row check would. Negative amounts are left to the table's check
+    # (income_amounts_not_negative) when nothing else is wrong: comparing millions of
+    # Decimals here costs more than the database checking them while the rows arrive.
     width = 2 + len(fields)
     column = [list(map(itemgetter(i), rows)) for i in range(width)]
     if rows and (
-        numbers - ids.keys()
-        or not all(2000 <= year <= this_year for year in set(column[1]))
-        or any(min(amounts) < 0 for amounts in column[2:])
+        numbers - ids.keys() or not all(2000 <= year <= this_year for year in set(column[1]))
     ):
-        for number, year, *amounts in rows:
-            if number not in ids:
-                raise ValidationFailed(_("户编号%(n)s不存在。") % {"n": number}, field="number")
-            if not 2000 <= year <= this_year:
-                raise ValidationFailed(
-                    _("年度%(y)s不合理。") % {"y": year}, field="year", value=year
-                )
-            if any(a < 0 for a in amounts):
-                raise ValidationFailed(_("收入金额不能为负数。"), field="amount", value=number)
+        _income_refusal(rows, ids, this_year)
     with transaction.atomic():
         # Amounts the rows do not carry are 0 (the raw insert sees no model defaults).
         given = dict(zip(fields, column[2:], strict=True))
         zeros = [Decimal(0)] * len(rows)
         names = (*INCOME_FIELDS, *[f for f in fields if f not in INCOME_FIELDS])
-        count = bulk_insert(
-            IncomeRecord,
-            ("id", "household", "year", *names),
-            zip(
-                reserve_ids(IncomeRecord, len(rows)),
-                map(ids.__getitem__, column[0]),
-                column[1],
-                *[given.get(name, zeros) for name in names],
-                strict=True,
-            ),
-        )
+        try:
+            count = bulk_insert(
+                IncomeRecord,
+                ("household", "year", *names),
+                zip(
+                    map(ids.__getitem__, column[0]),
+                    column[1],
+                    *[given.get(name, zeros) for name in names],
+                    strict=True,
+                ),
+            )
+        except IntegrityError:
+            _income_refusal(rows, ids, this_year)  # a negative amount: name its row
+            raise
         audit_record(
             actor=actor,
             action="income.bulk_set",
@@ -679,3 +673,14 @@ def income_bulk_set(
             after={"records": count},
         )
     return count
+
+
+def _income_refusal(rows, ids, this_year) -> None:
+    """Raise ValidationFailed for the first row of a bulk income write that is wrong."""
+    for number, year, *amounts in rows:
+        if number not in ids:
+            raise ValidationFailed(_("户编号%(n)s不存在。") % {"n": number}, field="number")
+        if not 2000 <= year <= this_year:
+            raise ValidationFailed(_("年度%(y)s不合理。") % {"y": year}, field="year", value=year)
+        if any(a < 0 for a in amounts):
+            raise ValidationFailed(_("收入金额不能为负数。"), field="amount", value=number)

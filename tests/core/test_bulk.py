@@ -167,6 +167,36 @@ def test_foreign_keys_checked_once_restores_the_keys_and_refuses_orphans(county)
     assert _foreign_keys() == before and household.events.count() == 2
 
 
+def _sqlite_keys_on():
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA foreign_keys")
+        return bool(cursor.fetchone()[0])
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite switches its checks off")
+@pytest.mark.django_db(transaction=True)
+def test_sqlite_checks_keys_once_outside_a_transaction():
+    from tests.factories import make_county
+
+    county = make_county()
+    household = register(county.v1, "H1", dt.date(2015, 10, 1), 1)
+    event = ("household", "kind", "date", "note")
+    with foreign_keys_checked_once(HouseholdEvent):
+        assert connection.in_atomic_block and not _sqlite_keys_on()
+        bulk_insert(HouseholdEvent, event, [(household.pk, "exited", dt.date(2016, 1, 1), "")])
+    assert _sqlite_keys_on() and household.events.count() == 2
+    with pytest.raises(IntegrityError, match="registry_householdevent"):
+        with foreign_keys_checked_once(HouseholdEvent):
+            # Unchecked while written; refused, with every row of the block, at the end.
+            bulk_insert(
+                HouseholdEvent, event, [(household.pk, "relapsed", dt.date(2017, 1, 1), "")]
+            )
+            bulk_insert(HouseholdEvent, event, [(10**9, "exited", dt.date(2016, 1, 1), "")])
+    assert _sqlite_keys_on() and household.events.count() == 2
+    with transaction.atomic(), foreign_keys_checked_once(HouseholdEvent):
+        assert _sqlite_keys_on()  # inside the caller's transaction: row by row
+
+
 def _indexes(table):
     with connection.cursor() as cursor:
         cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s", [table])

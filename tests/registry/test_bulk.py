@@ -286,6 +286,8 @@ def test_income_bulk_set_writes_and_refuses_the_first_bad_row(county, book):
         ([("B2", 2018, *amounts), ("B9", 2018, *amounts), ("B1", 1999, *amounts)], "B9不存在"),
         ([("B2", 2018, *negative), ("B1", 1999, *amounts)], "负数"),
         ([("B2", 2018, *amounts), ("B1", 1999, *negative)], "1999"),
+        # Nothing else wrong: the table's check refuses it, and the row is named.
+        ([("B2", 2018, *amounts), ("B1", 2018, *negative)], "负数"),
     ]:
         with pytest.raises(ValidationFailed, match=message):
             income_bulk_set(actor=ACTOR, county_code="341824", rows=bad)
