@@ -61,3 +61,12 @@ def var_dir(settings, tmp_path):
     """Files the code keeps under var/ (job inputs and outputs) go to a temp folder."""
     settings.VAR_DIR = tmp_path / "var"
     return settings.VAR_DIR
+
+
+@pytest.fixture
+def code_tables(transactional_db):
+    """Transactional tests flush every table, the migrated code tables included: load them."""
+    from battlemap.registry.codebook import load_code_tables
+    from battlemap.registry.models import Code
+
+    load_code_tables(Code)

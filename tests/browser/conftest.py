@@ -36,12 +36,8 @@ def browser():
 
 
 @pytest.fixture(autouse=True)
-def code_tables(transactional_db):
-    """Transactional tests flush every table, the migrated code tables included."""
-    from battlemap.registry.codebook import load_code_tables
-    from battlemap.registry.models import Code
-
-    load_code_tables(Code)
+def _code_tables(code_tables):
+    """Every browser test is transactional (tests/conftest.py: code_tables)."""
 
 
 # Every Content-Security-Policy violation is reported to the console, where the page

@@ -175,7 +175,7 @@ def _sqlite_keys_on():
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite switches its checks off")
 @pytest.mark.django_db(transaction=True)
-def test_sqlite_checks_keys_once_outside_a_transaction():
+def test_sqlite_checks_keys_once_outside_a_transaction(code_tables):
     from tests.factories import make_county
 
     county = make_county()
