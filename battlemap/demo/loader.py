@@ -7,7 +7,7 @@ from django.conf import settings
 from battlemap.accounts.models import Role
 from battlemap.accounts.services import user_ensure
 from battlemap.core import changes
-from battlemap.core.bulk import foreign_keys_checked_once, indexes_built_after
+from battlemap.core.bulk import foreign_keys_checked_once, indexes_built_after, sqlite_page_cache
 from battlemap.projects import services as p
 from battlemap.regions.codes import prefix_of
 from battlemap.regions.models import Region
@@ -36,6 +36,9 @@ PROJECT_OWNER = "project_owner"
 
 
 REGISTRY_TABLES = (Household, HouseholdEvent, Person, IncomeRecord)
+# SQLite's page cache during a first load (core.bulk.sqlite_page_cache): room for a county
+# of a million persons, used only as far as the load's pages fill it.
+FIRST_LOAD_CACHE_KIB = 2 * 1024 * 1024
 
 
 def load(scenario: Scenario, *, actor) -> None:
@@ -75,10 +78,12 @@ def load_registry(scenario: Scenario, *, actor) -> None:
     checked once at the end rather than row by row (see foreign_keys_checked_once: called
     outside a transaction, it opens it), and the indexes of empty tables are built once
     after their rows (indexes_built_after). The rollups are refreshed once, after the
-    indexes, so that their statements find them (batched).
+    indexes, so that their statements find them (batched); on SQLite they read the load's
+    pages from a page cache held large for the whole load (sqlite_page_cache).
     """
     with (
         foreign_keys_checked_once(*REGISTRY_TABLES),
+        sqlite_page_cache(FIRST_LOAD_CACHE_KIB),
         changes.batched(),
         indexes_built_after(*REGISTRY_TABLES),
     ):

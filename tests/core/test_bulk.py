@@ -11,6 +11,7 @@ from battlemap.core.bulk import (
     foreign_keys_checked_once,
     indexes_built_after,
     reserve_ids,
+    sqlite_page_cache,
 )
 from battlemap.regions.models import RegionPopulation
 from battlemap.registry.models import Code, Household, HouseholdEvent, IncomeRecord, Person
@@ -239,6 +240,13 @@ def test_sqlite_page_cache_is_raised_for_the_write_only(county):
     before = cache_size()
     rows = ((v.code, 2021, 100, 90) for v in county.villages)
     assert bulk_insert(RegionPopulation, ("region", "year", "registered", "rural"), rows) == 4
+    assert cache_size() == before
+    # A first load holds a larger one throughout; the inserts inside leave it as it is.
+    with sqlite_page_cache(512 * 1024):
+        assert cache_size() == -512 * 1024
+        rows = ((v.code, 2022, 100, 90) for v in county.villages)
+        bulk_insert(RegionPopulation, ("region", "year", "registered", "rural"), rows)
+        assert cache_size() == -512 * 1024
     assert cache_size() == before
 
 
