@@ -137,7 +137,6 @@ def foreign_keys_checked_once(*models) -> Iterator[None]:
     keys of every table (PRAGMA foreign_key_check: the block may have written others too,
     unchecked). Inside the caller's transaction, SQLite checks row by row as usual.
     """
-    tables = [model._meta.db_table for model in models]
     if connection.vendor == "sqlite":
         if connection.in_atomic_block:
             yield
@@ -146,6 +145,7 @@ def foreign_keys_checked_once(*models) -> Iterator[None]:
             yield
             connection.check_constraints()
         return
+    tables = [model._meta.db_table for model in models]
     with transaction.atomic(), connection.cursor() as cursor:
         # A table with deferred checks pending in this transaction (rows written before the
         # block) cannot be altered: run those checks now, as Django's own test cases do.
@@ -173,9 +173,8 @@ def indexes_built_after(*models) -> Iterator[None]:
     several times what one sorted build of the same index does. On PostgreSQL, for tables
     that are empty when the block starts, the indexes and unique constraints (and the
     primary key, unless a foreign key points at it) are dropped and built again at the
-    end of the block, in the same
-    transaction, then the tables are analysed so that the statements after the load plan
-    with their real sizes. A unique constraint broken by the block refuses it as a whole
+    end of the block, in the same transaction, then the tables are analysed so that the
+    statements after the load plan with their real sizes. A unique constraint broken by the block refuses it as a whole
     (IntegrityError) when it is built again. Like foreign_keys_checked_once, this holds an
     exclusive lock on the tables until the transaction ends: for a first load. Tables that
     hold rows, and SQLite (whose unique constraints live in the table definition), keep

@@ -638,13 +638,17 @@ def income_bulk_set(
     ids = dict(households.values_list("number", "id"))
     this_year = timezone.localdate().year
     # The common case, checked column by column at C speed; a refusal names the first bad
-    # row as a row-by-row check would. Negative amounts are left to the table's check
-    # (income_amounts_not_negative) when nothing else is wrong: comparing millions of
-    # Decimals here costs more than the database checking them while the rows arrive.
+    # row as a row-by-row check would. Negative amounts of the five sources are left to
+    # the table's check (income_amounts_not_negative) when nothing else is wrong:
+    # comparing millions of Decimals here costs more than the database checking them
+    # while the rows arrive. Other amounts (the declared figure) are checked here.
     width = 2 + len(fields)
     column = [list(map(itemgetter(i), rows)) for i in range(width)]
+    unchecked = [column[2 + i] for i, name in enumerate(fields) if name not in INCOME_FIELDS]
     if rows and (
-        numbers - ids.keys() or not all(2000 <= year <= this_year for year in set(column[1]))
+        numbers - ids.keys()
+        or not all(2000 <= year <= this_year for year in set(column[1]))
+        or any(min(amounts) < 0 for amounts in unchecked)
     ):
         _income_refusal(rows, ids, this_year)
     with transaction.atomic():

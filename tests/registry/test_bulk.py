@@ -291,4 +291,12 @@ def test_income_bulk_set_writes_and_refuses_the_first_bad_row(county, book):
     ]:
         with pytest.raises(ValidationFailed, match=message):
             income_bulk_set(actor=ACTOR, county_code="341824", rows=bad)
+    # The declared figure (imports) is no source the table's check covers: checked here.
+    with pytest.raises(ValidationFailed, match="负数"):
+        income_bulk_set(
+            actor=ACTOR,
+            county_code="341824",
+            rows=[("B2", 2018, Decimal("1200")), ("B1", 2018, Decimal("-5"))],
+            fields=("declared_net_per_person",),
+        )
     assert IncomeRecord.objects.count() == 3
