@@ -167,22 +167,21 @@ def foreign_keys_checked_once(*models) -> Iterator[None]:
 
 @contextmanager
 def indexes_built_after(*models) -> Iterator[None]:
-    """Build the secondary indexes of `models`' tables after the block, when they are empty.
+    """Build the indexes of `models`' tables after the block, when they are empty.
 
     Inserting a million rows into a B-tree one by one (the ID blind index is random) costs
-    several times what one sorted build of the same index does. On PostgreSQL, for tables
-    that are empty when the block starts, the indexes and unique constraints (and the
-    primary key, unless a foreign key points at it) are dropped and built again at the
-    end of the block, in the same transaction, then the tables are analysed so that the
-    statements after the load plan with their real sizes. A unique constraint broken by the block refuses it as a whole
-    (IntegrityError) when it is built again. Like foreign_keys_checked_once, this holds an
-    exclusive lock on the tables until the transaction ends: for a first load. Tables that
-    hold rows, and SQLite (whose unique constraints live in the table definition), keep
-    their indexes during the block.
+    several times what one sorted build of the same index does. For tables that are empty
+    when the block starts, the indexes (unique ones included) are dropped and built again
+    at the end of the block, in the same transaction; on PostgreSQL the primary key too,
+    unless a foreign key points at it, and the tables are then analysed so that the
+    statements after the load plan with their real sizes. An index broken by the block (a
+    duplicate) refuses it as a whole (IntegrityError) when it is built again. Like
+    foreign_keys_checked_once, this holds an exclusive lock on the tables until the
+    transaction ends: for a first load. Tables that hold rows keep their indexes during
+    the block. SQLite cannot drop what a table's definition declares (its primary key,
+    inline unique constraints): the registry declares its unique rules as unique indexes
+    (UniqueConstraint over expressions) so that they can go too.
     """
-    if connection.vendor != "postgresql":
-        yield
-        return
     quote = connection.ops.quote_name
     with transaction.atomic(), connection.cursor() as cursor:
         connection.check_constraints()  # pending deferred checks forbid ALTER TABLE
@@ -192,35 +191,60 @@ def indexes_built_after(*models) -> Iterator[None]:
             cursor.execute(f"SELECT NOT EXISTS (SELECT 1 FROM {table})")  # noqa: S608
             if cursor.fetchone()[0]:
                 tables.append(model._meta.db_table)
-        # Unique constraints and primary keys (dropped and added back as constraints),
-        # then the plain indexes. A primary key stays where a foreign key points at it:
-        # keeping up an index of ascending keys row by row still costs more than a
-        # build (a third of COPY's time for the incomes), but the key cannot go.
-        cursor.execute(
-            "SELECT i.indrelid::regclass::text, c.relname, con.conname, "
-            "pg_get_constraintdef(con.oid), pg_get_indexdef(i.indexrelid) "
-            "FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
-            "LEFT JOIN pg_constraint con ON con.conindid = i.indexrelid "
-            "AND con.conrelid = i.indrelid AND con.contype IN ('u', 'p') "
-            "WHERE i.indrelid = ANY(%s::regclass[]) AND (NOT i.indisprimary OR NOT EXISTS "
-            "(SELECT 1 FROM pg_constraint f WHERE f.contype = 'f' AND f.confrelid = i.indrelid))"
-            " ORDER BY i.indisprimary DESC, 1, 2",
-            [tables],
-        )
-        indexes = cursor.fetchall()
-        for table, index, constraint, _definition, _indexdef in indexes:
-            if constraint:
-                cursor.execute(f"ALTER TABLE {quote(table)} DROP CONSTRAINT {quote(constraint)}")
-            else:
-                cursor.execute(f"DROP INDEX {quote(index)}")
+        builds = _index_builds(cursor, tables)
+        for drop, _build in builds:
+            cursor.execute(drop)
         yield
         connection.check_constraints()  # the block's own pending checks, likewise
-        for table, _index, constraint, definition, indexdef in indexes:
-            if constraint:
-                cursor.execute(
-                    f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(constraint)} {definition}"
+        for _drop, build in builds:
+            cursor.execute(build)
+        if connection.vendor == "postgresql":
+            for table in tables:
+                cursor.execute(f"ANALYZE {quote(table)}")
+
+
+def _index_builds(cursor, tables: list[str]) -> list[tuple[str, str]]:
+    """(drop, build) statements for the indexes of `tables` that can go during a load."""
+    if not tables:
+        return []
+    quote = connection.ops.quote_name
+    if connection.vendor == "sqlite":
+        # Indexes made by CREATE INDEX (an automatic one, of the table's definition, has no
+        # statement and cannot be dropped).
+        cursor.execute(
+            "SELECT tbl_name, name, sql FROM sqlite_master WHERE type = 'index' "
+            "AND sql IS NOT NULL ORDER BY tbl_name, name"
+        )
+        return [
+            (f"DROP INDEX {quote(name)}", sql)
+            for table, name, sql in cursor.fetchall()
+            if table in tables
+        ]
+    # Unique constraints and primary keys (dropped and added back as constraints), then
+    # the plain indexes. A primary key stays where a foreign key points at it: keeping up
+    # an index of ascending keys row by row still costs more than a build (a third of
+    # COPY's time for the incomes), but the key cannot go.
+    cursor.execute(
+        "SELECT i.indrelid::regclass::text, c.relname, con.conname, "
+        "pg_get_constraintdef(con.oid), pg_get_indexdef(i.indexrelid) "
+        "FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+        "LEFT JOIN pg_constraint con ON con.conindid = i.indexrelid "
+        "AND con.conrelid = i.indrelid AND con.contype IN ('u', 'p') "
+        "WHERE i.indrelid = ANY(%s::regclass[]) AND (NOT i.indisprimary OR NOT EXISTS "
+        "(SELECT 1 FROM pg_constraint f WHERE f.contype = 'f' AND f.confrelid = i.indrelid))"
+        " ORDER BY i.indisprimary DESC, 1, 2",
+        [tables],
+    )
+    builds = []
+    for table, index, constraint, definition, indexdef in cursor.fetchall():
+        if constraint:
+            alter = f"ALTER TABLE {quote(table)} "
+            builds.append(
+                (
+                    alter + f"DROP CONSTRAINT {quote(constraint)}",
+                    alter + f"ADD CONSTRAINT {quote(constraint)} {definition}",
                 )
-            else:
-                cursor.execute(indexdef)
-        for table in tables:
-            cursor.execute(f"ANALYZE {quote(table)}")
+            )
+        else:
+            builds.append((f"DROP INDEX {quote(index)}", indexdef))
+    return builds
