@@ -41,6 +41,7 @@ bench: setup
 
 lint: setup
 	$(BIN)/ruff check battlemap tests bench
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/battlemap makemigrations --check --dry-run
 
 clean:

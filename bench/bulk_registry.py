@@ -341,9 +341,9 @@ def measure(scale: int, seed: int) -> dict:
     from django.core.management import call_command
     from django.db import connection, transaction
 
-    from battlemap.core.commands import command_actor
     from battlemap.demo.builder import generate
     from battlemap.demo.loader import load_regions, load_registry
+    from battlemap.regions.commands import command_actor
     from battlemap.registry.models import Household, HouseholdEvent, IncomeRecord, Person
 
     call_command("migrate", verbosity=0)

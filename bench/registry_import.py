@@ -156,10 +156,10 @@ def measure() -> dict:
     from django.db import connection, transaction
     from openpyxl import load_workbook
 
-    from battlemap.core.commands import command_actor
     from battlemap.demo.builder import generate
     from battlemap.demo.loader import load_regions
     from battlemap.exchange.registry_import import registry_import
+    from battlemap.regions.commands import command_actor
     from battlemap.registry.codebook import CodeBook
     from battlemap.registry.models import Household, Person
 

@@ -7,6 +7,7 @@ BIN=.venv/bin
 PG_TEST_URL=${PG_TEST_URL:-postgres://postgres@127.0.0.1:5432/battlemap}
 
 $BIN/ruff check battlemap tests bench
+$BIN/lint-imports --no-cache >/dev/null || $BIN/lint-imports --no-cache
 DATABASE_URL= $BIN/battlemap makemigrations --check --dry-run >/dev/null
 
 echo "== tests on SQLite =="

@@ -1,6 +1,7 @@
 """What the menu offers: `may.view_audit`, `may.manage_users`… for the current user."""
 
-from .permissions import Action, user_can_anywhere
+from battlemap.core.actions import declared_actions
+from battlemap.core.scoping import user_can_anywhere
 
 
 class _May:
@@ -10,7 +11,7 @@ class _May:
         self.user = user
 
     def __getitem__(self, action: str) -> bool:
-        if action not in Action.values:
+        if action not in {a.name for a in declared_actions()}:
             raise KeyError(action)
         return user_can_anywhere(self.user, action)
 

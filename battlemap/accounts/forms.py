@@ -10,10 +10,10 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from battlemap.accounts.actions import MANAGE_USERS
 from battlemap.regions.models import Region
 
 from . import lockout
-from .permissions import Action
 from .workbook import assignable_roles
 
 
@@ -83,7 +83,7 @@ class RegionChoiceField(forms.ModelChoiceField):
 
 
 def _regions(actor):
-    return Region.objects.visible_to(actor, Action.MANAGE_USERS).order_by("code")
+    return Region.objects.visible_to(actor, MANAGE_USERS).order_by("code")
 
 
 class RoleForm(forms.Form):

@@ -61,8 +61,7 @@ def _audit_lock(username: str, until: dt.datetime, request) -> None:
     from django.contrib.auth import get_user_model
 
     from battlemap.audit.services import SystemActor, audit_record
-
-    from .scopes import top_region_codes
+    from battlemap.regions.selectors import top_region_codes
 
     user = get_user_model().objects.filter(username=username).first()
     if user is None:

@@ -5,20 +5,17 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from battlemap.core.scoping import Scope, ScopedQuerySet
 from battlemap.regions.models import Region
 
+from .actions import MANAGE_USERS
 from .roles import HOUSEHOLD_ROLES, REGION_ROLES, Role
 
 __all__ = ["ApiToken", "HouseholdAssignment", "LoginThrottle", "Role", "RoleAssignment"]
 
 
-class RoleAssignmentQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Assignments over regions where the user manages users."""
-        from .permissions import Action
-        from .scopes import region_filter
-
-        return self.filter(region_filter(user, "region__code", Action.MANAGE_USERS))
+class RoleAssignmentQuerySet(ScopedQuerySet):
+    """Assignments over regions where the user manages users."""
 
 
 class RoleAssignment(models.Model):
@@ -37,6 +34,7 @@ class RoleAssignment(models.Model):
         Region, verbose_name=_("区划"), on_delete=models.PROTECT, related_name="+"
     )
 
+    scope = Scope(region="region__code", default_action=MANAGE_USERS)
     objects = RoleAssignmentQuerySet.as_manager()
 
     class Meta:
@@ -51,13 +49,8 @@ class RoleAssignment(models.Model):
         return f"{self.user} {self.get_role_display()} {self.region_id}"
 
 
-class HouseholdAssignmentQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Assignments over households in regions where the user manages users."""
-        from .permissions import Action
-        from .scopes import region_filter
-
-        return self.filter(region_filter(user, "household__village__code", Action.MANAGE_USERS))
+class HouseholdAssignmentQuerySet(ScopedQuerySet):
+    """Assignments over households in regions where the user manages users."""
 
 
 class HouseholdAssignment(models.Model):
@@ -81,6 +74,7 @@ class HouseholdAssignment(models.Model):
         "registry.Household", verbose_name=_("户"), on_delete=models.CASCADE, related_name="+"
     )
 
+    scope = Scope(region="household__village__code", default_action=MANAGE_USERS)
     objects = HouseholdAssignmentQuerySet.as_manager()
 
     class Meta:

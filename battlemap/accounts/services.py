@@ -17,9 +17,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from battlemap.audit.services import audit_record
+from battlemap.core.codes import Level
 from battlemap.core.errors import Conflict, Forbidden, ValidationFailed
+from battlemap.core.scoping import forget, is_system
 from battlemap.core.text import clean
-from battlemap.regions.codes import Level
 from battlemap.regions.models import Region
 
 from . import lockout
@@ -27,7 +28,6 @@ from .authentication import token_digest
 from .models import ApiToken, HouseholdAssignment, RoleAssignment
 from .permissions import can_assign
 from .roles import REGION_ROLES, Role
-from .scopes import forget, is_system
 
 # The levels a role may be held at; a role not listed may be held at any level.
 ROLE_LEVELS = {

@@ -19,16 +19,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from battlemap.accounts.access import require_anywhere
+from battlemap.accounts.actions import MANAGE_USERS
+from battlemap.core.codes import normalize_code, prefix_of
 from battlemap.core.errors import DomainError, Forbidden
 from battlemap.core.files import XLSX, attachment
+from battlemap.core.scoping import require_anywhere
 from battlemap.core.tabular import ImportFailed
-from battlemap.regions.codes import normalize_code, prefix_of
 
 from . import lockout, services
 from .forms import LoginForm, RoleForm, TokenCreateForm, UserCreateForm, UserImportForm
 from .models import ApiToken, RoleAssignment
-from .permissions import Action
 from .roles import Role
 from .selectors import get_user_for, users_visible_to
 from .workbook import passwords_workbook, read_accounts, template_workbook
@@ -50,7 +50,7 @@ def _refuse(exc: DomainError):
 @login_required
 def user_list(request):
     """Users holding a role in the administrator's regions; search, role, region, state."""
-    require_anywhere(request.user, Action.MANAGE_USERS)
+    require_anywhere(request.user, MANAGE_USERS)
     users = users_visible_to(request.user)
     q = request.GET.get("q", "").strip()
     if q:
@@ -86,7 +86,7 @@ def user_list(request):
 @login_required
 def user_create(request):
     """A new account with one role; its initial password is shown once."""
-    require_anywhere(request.user, Action.MANAGE_USERS)
+    require_anywhere(request.user, MANAGE_USERS)
     form = UserCreateForm(request.POST or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -114,7 +114,7 @@ def user_create(request):
 @login_required
 def user_detail(request, pk: int):
     """One account: its roles, its tokens, and what the administrator may do with it."""
-    require_anywhere(request.user, Action.MANAGE_USERS)
+    require_anywhere(request.user, MANAGE_USERS)
     user = get_user_for(request.user, pk)
     return render(
         request,
@@ -132,7 +132,7 @@ def user_detail(request, pk: int):
 
 def _manage(request, pk, act):
     """Run one service on a user in scope; refusals come back as messages on the page."""
-    require_anywhere(request.user, Action.MANAGE_USERS)
+    require_anywhere(request.user, MANAGE_USERS)
     user = get_user_for(request.user, pk)
     try:
         result = act(user)
@@ -217,7 +217,7 @@ def user_password(request, pk: int):
 def user_import(request):
     """Village accounts in bulk from the Excel template: all or nothing, row errors
     named; the initial passwords are shown once and can be downloaded as a sheet."""
-    require_anywhere(request.user, Action.MANAGE_USERS)
+    require_anywhere(request.user, MANAGE_USERS)
     form = UserImportForm(request.POST or None, request.FILES or None)
     errors = []
     if request.method == "POST" and form.is_valid():
@@ -245,7 +245,7 @@ def user_import(request):
 
 @login_required
 def user_import_template(request):
-    require_anywhere(request.user, Action.MANAGE_USERS)
+    require_anywhere(request.user, MANAGE_USERS)
     return attachment(template_workbook(request.user), "accounts-template.xlsx", XLSX)
 
 
@@ -255,7 +255,7 @@ def user_import_template(request):
 def user_import_passwords(request):
     """The initial passwords just shown, as a sheet. They come back from the page that
     showed them (never stored on the server), so only that page can offer them."""
-    require_anywhere(request.user, Action.MANAGE_USERS)
+    require_anywhere(request.user, MANAGE_USERS)
     rows = list(
         zip(
             request.POST.getlist("username"),

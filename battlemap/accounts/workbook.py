@@ -12,10 +12,10 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
+from battlemap.core.codes import normalize_code
 from battlemap.core.errors import DomainError
 from battlemap.core.tabular import ImportFailed, RowError, cell_text, read_sheet
 from battlemap.core.text import clean
-from battlemap.regions.codes import normalize_code
 from battlemap.regions.models import Region
 
 from .permissions import ASSIGNABLE_ROLES
@@ -127,7 +127,7 @@ def passwords_workbook(accounts: list[tuple[str, str, str]]) -> bytes:
 
 def assignable_roles(actor) -> list[Role]:
     """The roles `actor` may hand out somewhere (the choices of the forms)."""
-    from .scopes import is_system, role_regions
+    from battlemap.core.scoping import is_system, role_regions
 
     if is_system(actor):
         return list(REGION_ROLES)

@@ -3,8 +3,8 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
 
-from battlemap.accounts.access import holds
-from battlemap.accounts.permissions import Action
+from battlemap.audit.actions import VIEW_AUDIT
+from battlemap.core.scoping import holds
 
 from .actions import action_label
 from .filters import AuditFilter
@@ -41,7 +41,7 @@ class AuditRecordViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = AuditRecordSerializer
     filterset_class = AuditFilter
-    permission_classes = [holds(Action.VIEW_AUDIT)]
+    permission_classes = [holds(VIEW_AUDIT)]
 
     def get_queryset(self):
         return audit_records_for(self.request.user).order_by("-at", "-id")

@@ -3,7 +3,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from battlemap.regions.codes import normalize_code, prefix_of
+from battlemap.core.codes import normalize_code, prefix_of
 
 from .models import AuditRecord
 

@@ -9,15 +9,14 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from battlemap.core.scoping import Scope, ScopedQuerySet
 
-class AuditRecordQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Records filed under the regions where the user holds `view_audit`. Records of
-        no region (system set-up) are for system actors only."""
-        from battlemap.accounts.permissions import Action
-        from battlemap.accounts.scopes import region_filter
+from .actions import VIEW_AUDIT
 
-        return self.filter(region_filter(user, "region_code", Action.VIEW_AUDIT))
+
+class AuditRecordQuerySet(ScopedQuerySet):
+    """Records filed under the regions where the user holds `view_audit`. Records of no
+    region (system set-up) are for system actors only."""
 
     def update(self, **kwargs):
         raise PermissionError("Audit records cannot be changed.")
@@ -46,6 +45,7 @@ class AuditRecord(models.Model):
     before = models.JSONField(_("修改前"), null=True, blank=True)
     after = models.JSONField(_("修改后"), null=True, blank=True)
 
+    scope = Scope(region="region_code", default_action=VIEW_AUDIT)
     objects = AuditRecordQuerySet.as_manager()
 
     class Meta:

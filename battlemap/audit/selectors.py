@@ -1,7 +1,7 @@
 """Audit reads: only records of the regions where the user holds `view_audit`."""
 
-from battlemap.accounts.access import object_for
-from battlemap.accounts.permissions import Action
+from battlemap.audit.actions import VIEW_AUDIT
+from battlemap.core.scoping import object_for
 
 from .models import AuditRecord
 
@@ -11,4 +11,4 @@ def audit_records_for(user):
 
 
 def get_audit_record_for(user, pk) -> AuditRecord:
-    return object_for(audit_records_for(user), user, Action.VIEW_AUDIT, pk=pk)
+    return object_for(audit_records_for(user), user, VIEW_AUDIT, pk=pk)

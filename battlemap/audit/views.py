@@ -6,8 +6,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
-from battlemap.accounts.access import require_anywhere
-from battlemap.accounts.permissions import Action
+from battlemap.audit.actions import VIEW_AUDIT
+from battlemap.core.scoping import require_anywhere
 
 from .actions import action_label
 from .filters import AuditFilter
@@ -49,7 +49,7 @@ def changes(record) -> list[dict]:
 def audit_list(request):
     """Audit records of the user's regions, newest first, filtered by user, object,
     region, action and date."""
-    require_anywhere(request.user, Action.VIEW_AUDIT)
+    require_anywhere(request.user, VIEW_AUDIT)
     filterset = AuditFilter(request.GET, queryset=audit_records_for(request.user))
     page = Paginator(filterset.qs.order_by("-at", "-id"), PAGE_SIZE).get_page(
         request.GET.get("page")
@@ -70,7 +70,7 @@ def audit_list(request):
 @login_required
 def audit_detail(request, pk: int):
     """One audit record with its full before and after."""
-    require_anywhere(request.user, Action.VIEW_AUDIT)
+    require_anywhere(request.user, VIEW_AUDIT)
     record = get_audit_record_for(request.user, pk)
     return render(
         request,

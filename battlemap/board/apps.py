@@ -8,6 +8,13 @@ class BoardConfig(AppConfig):
     verbose_name = _("作战图")
 
     def ready(self):
+        from battlemap.core.views import register_landing
+
+        from . import actions  # noqa: F401  (declares the app's actions)
+        from .landing import map_landing
+
+        register_landing(10, map_landing)
+
         from battlemap.core.changes import on_villages_changed
 
         from . import project_measures, sources  # noqa: F401  (register the measures)

@@ -9,12 +9,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from battlemap.accounts.access import object_for, require_anywhere
-from battlemap.accounts.permissions import Action, user_can_anywhere
-from battlemap.accounts.scopes import top_region_codes
+from battlemap.board.actions import ISSUE_BULLETIN
 from battlemap.core.errors import DomainError
 from battlemap.core.files import DOCX, attachment
+from battlemap.core.scoping import object_for, require_anywhere, user_can_anywhere
+from battlemap.projects.actions import VIEW_PROJECTS
 from battlemap.regions.models import Region
+from battlemap.regions.selectors import top_region_codes
 
 from .bulletins import bulletin_docx, bulletin_generate, bulletin_paragraphs, bulletin_title
 from .models import Bulletin
@@ -23,7 +24,7 @@ from .models import Bulletin
 def _issuable(user) -> list[Region]:
     """The top regions where the user may issue a bulletin."""
     return list(
-        Region.objects.visible_to(user, Action.ISSUE_BULLETIN)
+        Region.objects.visible_to(user, ISSUE_BULLETIN)
         .filter(code__in=top_region_codes(user))
         .order_by("code")
     )
@@ -32,7 +33,7 @@ def _issuable(user) -> list[Region]:
 @login_required
 def bulletin_list(request):
     """Past bulletins of the user's regions, newest first; a form to generate one."""
-    require_anywhere(request.user, Action.VIEW_PROJECTS)
+    require_anywhere(request.user, VIEW_PROJECTS)
     bulletins = Bulletin.objects.visible_to(request.user).select_related("region")[:200]
     return render(
         request,
@@ -40,7 +41,7 @@ def bulletin_list(request):
         {
             "bulletins": bulletins,
             "regions": _issuable(request.user)
-            if user_can_anywhere(request.user, Action.ISSUE_BULLETIN)
+            if user_can_anywhere(request.user, ISSUE_BULLETIN)
             else [],
             "today": timezone.localdate(),
         },
@@ -51,11 +52,11 @@ def bulletin_list(request):
 @require_POST
 def bulletin_create(request):
     """Generate (or regenerate) a bulletin for a region and a date."""
-    require_anywhere(request.user, Action.ISSUE_BULLETIN)
+    require_anywhere(request.user, ISSUE_BULLETIN)
     region = object_for(
-        Region.objects.visible_to(request.user, Action.ISSUE_BULLETIN),
+        Region.objects.visible_to(request.user, ISSUE_BULLETIN),
         request.user,
-        Action.ISSUE_BULLETIN,
+        ISSUE_BULLETIN,
         code=request.POST.get("region", ""),
     )
     try:
@@ -72,9 +73,7 @@ def bulletin_create(request):
 
 
 def _bulletin(request, pk) -> Bulletin:
-    return object_for(
-        Bulletin.objects.visible_to(request.user), request.user, Action.VIEW_PROJECTS, pk=pk
-    )
+    return object_for(Bulletin.objects.visible_to(request.user), request.user, VIEW_PROJECTS, pk=pk)
 
 
 @login_required

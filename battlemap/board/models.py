@@ -3,8 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from battlemap.accounts.permissions import Action
-from battlemap.accounts.scopes import region_filter
+from battlemap.core.scoping import Scope, region_filter
+from battlemap.projects.actions import VIEW_PROJECTS
 
 
 class Figure(models.Model):
@@ -33,7 +33,7 @@ class Figure(models.Model):
 
 
 class BulletinQuerySet(models.QuerySet):
-    def visible_to(self, user, action: str = Action.VIEW_PROJECTS):
+    def visible_to(self, user, action: str = VIEW_PROJECTS):
         """Bulletins of the regions where the user holds `action`."""
         return self.filter(region_filter(user, "region__code", action))
 
@@ -49,6 +49,7 @@ class Bulletin(models.Model):
     generated_by = models.CharField(_("生成者"), max_length=150)
     content = models.JSONField(_("内容"))
 
+    scope = Scope(region="region__code", default_action=VIEW_PROJECTS)
     objects = BulletinQuerySet.as_manager()
 
     class Meta:

@@ -15,8 +15,8 @@ from django.db.models import F
 
 from battlemap.audit.services import audit_record
 from battlemap.core.bulk import bulk_insert
-from battlemap.regions.codes import PREFIX_LENGTH, level_of
-from battlemap.regions.codes import prefix_of as region_prefix
+from battlemap.core.codes import PREFIX_LENGTH, level_of
+from battlemap.core.codes import prefix_of as region_prefix
 from battlemap.regions.models import Region
 
 from .measures import village_deltas

@@ -22,12 +22,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from battlemap.accounts.permissions import Action, user_can
-from battlemap.accounts.scopes import top_region_codes
+from battlemap.audit.actions import VIEW_AUDIT
 from battlemap.core import crypto
+from battlemap.core.codes import Level
 from battlemap.core.errors import Forbidden
-from battlemap.regions.codes import Level
+from battlemap.core.scoping import user_can
+from battlemap.regions.actions import VIEW_REGISTRY
 from battlemap.regions.models import Region
+from battlemap.regions.selectors import top_region_codes
+from battlemap.registry.actions import REVEAL_PERSONAL_DATA
 from battlemap.registry.codebook import HEAD
 from battlemap.registry.filters import HouseholdFilter
 from battlemap.registry.models import Household, Person
@@ -281,7 +284,7 @@ MEMBER_RELATED = (
 )
 
 
-def household_for_file(request, pk: int, action: str = Action.VIEW_REGISTRY) -> Household:
+def household_for_file(request, pk: int, action: str = VIEW_REGISTRY) -> Household:
     return get_household_for(
         request.user,
         pk,
@@ -371,8 +374,8 @@ def render_household_file(request, household: Household, revealed: dict | None =
         "board/household.html",
         {
             "household": household,
-            "can_reveal": user_can(request.user, Action.REVEAL_PERSONAL_DATA, household),
-            "can_audit": user_can(request.user, Action.VIEW_AUDIT, household),
+            "can_reveal": user_can(request.user, REVEAL_PERSONAL_DATA, household),
+            "can_audit": user_can(request.user, VIEW_AUDIT, household),
             "phone_shown": revealed.get("phone") or household.phone_masked,
             "phone_revealed": "phone" in revealed,
             "date": date,

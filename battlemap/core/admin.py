@@ -9,7 +9,7 @@ from django.contrib import admin
 
 
 def _holds(request, action: str) -> bool:
-    from battlemap.accounts.permissions import user_can_anywhere
+    from battlemap.core.scoping import user_can_anywhere
 
     user = request.user
     return bool(user.is_active and user.is_staff and user_can_anywhere(user, action))

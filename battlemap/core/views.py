@@ -1,36 +1,31 @@
-"""The page every user reaches first: the battle map of their top region."""
+"""The page every user reaches first, chosen by the apps' landing hooks.
+
+Each app may register a hook (`register_landing`) that returns a response for a user it
+has something for, or None: the battle map opens a user's top region, the project library
+a responsible person's projects, the registry a paired cadre's households. The first hook
+(lowest order) that answers wins; core knows none of them.
+"""
+
+from collections.abc import Callable
 
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.shortcuts import render
 
-from battlemap.accounts.scopes import top_region_codes
-from battlemap.regions.models import Region
-from battlemap.registry.models import Household
+Landing = Callable[..., object]  # (request) -> HttpResponse | None
+_LANDINGS: list[tuple[int, Landing]] = []
+
+
+def register_landing(order: int, hook: Landing) -> None:
+    if all(h is not hook for _o, h in _LANDINGS):
+        _LANDINGS.append((order, hook))
+        _LANDINGS.sort(key=lambda entry: entry[0])
 
 
 @login_required
 def home(request):
-    """Open the map of the user's first top region (keeping ?date= and ?indicator=); a
-    paired cadre without a region sees the list of their households."""
-    top = (
-        Region.objects.visible_to(request.user)
-        .filter(code__in=top_region_codes(request.user))
-        .order_by("code")
-        .first()
-    )
-    if top is None:
-        from battlemap.projects.models import Project
-
-        if Project.objects.visible_to(request.user).exists():
-            # A project's responsible person without a region: their projects.
-            return redirect("projects:list")
-        households = (
-            Household.objects.visible_to(request.user)
-            .select_related("village")
-            .order_by("village_id", "number")
-        )
-        return render(request, "home.html", {"households": households})
-    url = reverse("board:map", args=[top.code])
-    query = request.GET.urlencode()
-    return redirect(f"{url}?{query}" if query else url)
+    """The first landing an app offers the user; a user with nothing to see is told so."""
+    for _order, hook in _LANDINGS:
+        response = hook(request)
+        if response is not None:
+            return response
+    return render(request, "home.html", {"households": []})

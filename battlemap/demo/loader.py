@@ -8,8 +8,8 @@ from battlemap.accounts.models import Role
 from battlemap.accounts.services import user_ensure
 from battlemap.core import changes
 from battlemap.core.bulk import foreign_keys_checked_once, indexes_built_after, sqlite_page_cache
+from battlemap.core.codes import prefix_of
 from battlemap.projects import services as p
-from battlemap.regions.codes import prefix_of
 from battlemap.regions.models import Region
 from battlemap.regions.services import poor_village_set, population_set, region_upsert
 from battlemap.registry.models import Household, HouseholdEvent, IncomeRecord, Person

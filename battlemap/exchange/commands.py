@@ -6,9 +6,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from battlemap.core.commands import command_actor, region_arg
 from battlemap.core.tabular import ImportFailed
 from battlemap.jobs.services import Progress
+from battlemap.regions.commands import command_actor, region_arg
 
 from .kinds import KINDS, outcome_message, report_for
 

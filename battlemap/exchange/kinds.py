@@ -13,9 +13,10 @@ from pathlib import Path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from battlemap.accounts.permissions import Action
 from battlemap.core.tabular import ImportFailed, RowError
 from battlemap.jobs.services import JobFailed, handler, job_dir
+from battlemap.projects.actions import EDIT_PROJECTS, VIEW_PROJECTS
+from battlemap.registry.actions import EDIT_REGISTRY, EXPORT_REGISTRY
 
 from . import projects_workbook, registry_workbook
 from .projects_workbook import projects_export, projects_import
@@ -43,8 +44,8 @@ KINDS = {
         registry_workbook.template_bytes,
         registry_import,
         registry_export,
-        Action.EDIT_REGISTRY,
-        Action.EXPORT_REGISTRY,
+        EDIT_REGISTRY,
+        EXPORT_REGISTRY,
         gettext_lazy(
             "按模板填写工作表“人员”（每行一名成员，户级列在同户各行重复），需要时填写“户状态变更”。"
             "导入前检查全部数据：只要有一处错误，登记册就不作任何改动，并给出标明每个错误的工作簿。"
@@ -57,8 +58,8 @@ KINDS = {
         projects_workbook.template_bytes,
         projects_import,
         projects_export,
-        Action.EDIT_PROJECTS,
-        Action.VIEW_PROJECTS,
+        EDIT_PROJECTS,
+        VIEW_PROJECTS,
         gettext_lazy(
             "按模板填写工作表“项目库”，每行一个项目。导入前检查全部数据：只要有一处错误，项目库就不作任何改动，"
             "并给出标明每个错误的工作簿。库中已有的项目（年度、地点、名称相同）内容一致的不作改动。"

@@ -17,13 +17,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
-from battlemap.accounts.permissions import Action, user_can
+from battlemap.core.codes import Level
 from battlemap.core.errors import DomainError
+from battlemap.core.scoping import user_can
 from battlemap.core.tabular import ImportFailed, RowError, cell_text
 from battlemap.core.text import clean
+from battlemap.projects.actions import EDIT_PROJECTS, VIEW_PROJECTS
 from battlemap.projects.models import ConstructionType, Programme, Project
 from battlemap.projects.services import project_create
-from battlemap.regions.codes import Level
 from battlemap.regions.models import Region
 from battlemap.regions.selectors import get_region_for
 from battlemap.registry.models import Household
@@ -229,7 +230,7 @@ def projects_import(*, actor, content: bytes, filename: str, progress=None) -> O
                 row, "实施地点代码", v["region"], _("区划代码不存在，或不是村或乡镇。"), "village"
             )
             continue
-        if not user_can(actor, Action.EDIT_PROJECTS, place):
+        if not user_can(actor, EDIT_PROJECTS, place):
             errors.add(
                 row,
                 "实施地点代码",
@@ -349,9 +350,9 @@ BY_KEY = {c.key: c for c in COLUMNS}
 
 def projects_export(user, code: str) -> tuple[str, bytes]:
     """(file name, workbook) of the projects under region `code` the user may see."""
-    region = get_region_for(user, code, Action.VIEW_PROJECTS)
+    region = get_region_for(user, code, VIEW_PROJECTS)
     projects = (
-        Project.objects.visible_to(user, Action.VIEW_PROJECTS)
+        Project.objects.visible_to(user, VIEW_PROJECTS)
         .in_region(region)
         .order_by("year", "region_id", "id")
         .prefetch_related("beneficiaries")

@@ -14,8 +14,8 @@ import io
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from battlemap.accounts.permissions import Action
 from battlemap.regions.selectors import get_region_for
+from battlemap.registry.actions import EXPORT_REGISTRY
 from battlemap.registry.codebook import CodeBook
 from battlemap.registry.models import Household, HouseholdEvent, IncomeRecord, Person
 from battlemap.registry.personal import export_policy
@@ -62,10 +62,10 @@ def _later_events(events) -> list:
 
 def registry_export(user, code: str) -> tuple[str, bytes]:
     """(file name, workbook) of the households under region `code` the user may export."""
-    region = get_region_for(user, code, Action.EXPORT_REGISTRY)
+    region = get_region_for(user, code, EXPORT_REGISTRY)
     policy = export_policy(user, region)
     book = CodeBook()
-    export = Action.EXPORT_REGISTRY
+    export = EXPORT_REGISTRY
     households = (
         Household.objects.visible_to(user, export)
         .in_region(region)

@@ -18,15 +18,16 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from battlemap.accounts.permissions import Action, user_can
 from battlemap.core import crypto
 from battlemap.core.changes import batched
+from battlemap.core.codes import Level
 from battlemap.core.errors import DomainError, ValidationFailed
+from battlemap.core.scoping import user_can
 from battlemap.core.tabular import ImportFailed, RowError, SheetRow, cell_text, parse_date
 from battlemap.core.text import clean
-from battlemap.regions.codes import Level
 from battlemap.regions.models import Region
 from battlemap.registry import services as registry
+from battlemap.registry.actions import EDIT_REGISTRY
 from battlemap.registry.bulk import BulkRejected
 from battlemap.registry.codebook import HEAD, CodeBook
 from battlemap.registry.models import Household, HouseholdEvent, IncomeRecord, Person
@@ -299,7 +300,7 @@ def _against_registry(households, errors: Errors, actor) -> dict[str, tuple]:
 
     def may_edit(code: str) -> bool:
         if code not in allowed:
-            allowed[code] = user_can(actor, Action.EDIT_REGISTRY, code)
+            allowed[code] = user_can(actor, EDIT_REGISTRY, code)
         return allowed[code]
 
     found = dict(Region.objects.filter(code__in=villages).values_list("code", "level"))

@@ -7,8 +7,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from battlemap.accounts.access import require_anywhere
 from battlemap.core.files import XLSX, attachment
+from battlemap.core.scoping import require_anywhere
 from battlemap.jobs.models import Job
 from battlemap.jobs.services import job_start
 from battlemap.regions.selectors import get_region_for

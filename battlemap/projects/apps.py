@@ -6,3 +6,11 @@ class ProjectsConfig(AppConfig):
     name = "battlemap.projects"
     label = "projects"
     verbose_name = _("扶贫项目")
+
+    def ready(self):
+        from battlemap.core.views import register_landing
+
+        from . import actions  # noqa: F401  (declares the app's actions)
+        from .landing import projects_landing
+
+        register_landing(20, projects_landing)

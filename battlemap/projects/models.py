@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from battlemap.regions.models import Region
 from battlemap.registry.models import Household
 
-from .querysets import ProjectQuerySet, ProjectRowQuerySet
+from .querysets import PROJECT_ROW_SCOPE, PROJECT_SCOPE, ProjectQuerySet, ProjectRowQuerySet
 
 
 class Programme(models.TextChoices):
@@ -100,6 +100,7 @@ class Project(models.Model):
     # filter); the stage on a past date is read from the records.
     stage = models.CharField(_("阶段"), max_length=12, choices=Stage.choices, default=Stage.PLANNED)
 
+    scope = PROJECT_SCOPE
     objects = ProjectQuerySet.as_manager()
 
     class Meta:
@@ -127,6 +128,7 @@ class StageRecord(models.Model):
     date = models.DateField(_("日期"))
     document = models.CharField(_("文号或说明"), max_length=100, blank=True)
 
+    scope = PROJECT_ROW_SCOPE
     objects = ProjectRowQuerySet.as_manager()
 
     class Meta:
@@ -154,6 +156,7 @@ class Notice(models.Model):
     end = models.DateField(_("公示结束"))
     place = models.CharField(_("公示地点"), max_length=60)
 
+    scope = PROJECT_ROW_SCOPE
     objects = ProjectRowQuerySet.as_manager()
 
     class Meta:
@@ -175,6 +178,7 @@ class Allocation(models.Model):
     date = models.DateField(_("下达日期"))
     document = models.CharField(_("文号"), max_length=100, blank=True)
 
+    scope = PROJECT_ROW_SCOPE
     objects = ProjectRowQuerySet.as_manager()
 
     class Meta:
@@ -203,6 +207,7 @@ class Disbursement(models.Model):
     date = models.DateField(_("日期"))
     payee = models.CharField(_("收款方"), max_length=60)
 
+    scope = PROJECT_ROW_SCOPE
     objects = ProjectRowQuerySet.as_manager()
 
     class Meta:
@@ -229,6 +234,7 @@ class Milestone(models.Model):
     due = models.DateField(_("完成时限"))
     done_on = models.DateField(_("完成日期"), null=True, blank=True)
 
+    scope = PROJECT_ROW_SCOPE
     objects = ProjectRowQuerySet.as_manager()
 
     class Meta:
@@ -266,6 +272,7 @@ class DailyReport(models.Model):
     )
     problems = models.TextField(_("存在问题"), blank=True)
 
+    scope = PROJECT_ROW_SCOPE
     objects = ProjectRowQuerySet.as_manager()
 
     class Meta:

@@ -10,8 +10,8 @@ from decimal import Decimal
 
 from django.db.models import Q
 
-from battlemap.accounts.access import object_for
-from battlemap.accounts.permissions import Action
+from battlemap.core.scoping import object_for
+from battlemap.projects.actions import VIEW_PROJECTS
 
 from .models import (
     COMPLETED_STAGES,
@@ -29,7 +29,7 @@ ZERO = Decimal("0.00")
 DUE_SOON_DAYS = 7
 
 
-def get_project_for(user, pk, action: str = Action.VIEW_PROJECTS) -> Project:
+def get_project_for(user, pk, action: str = VIEW_PROJECTS) -> Project:
     """A project the user may see (404 otherwise, existing or not) and act on (403)."""
     visible = Project.objects.visible_to(user).select_related("region", "responsible_user")
     return object_for(visible, user, action, pk=pk)
@@ -202,7 +202,7 @@ def project_measures(codes: list[str], dates: list[dt.date]) -> dict:
     Four queries whatever the number of regions and dates (the map asks for a region and
     its children, the trend for a region at many dates); each date looks at its own year.
     """
-    from battlemap.regions.codes import prefix_of
+    from battlemap.core.codes import prefix_of
 
     names = (
         "projects_planned",

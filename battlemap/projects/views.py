@@ -14,10 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from battlemap.accounts.access import object_for, require_anywhere
-from battlemap.accounts.permissions import Action, user_can, user_can_anywhere
+from battlemap.core.codes import Level
 from battlemap.core.errors import DomainError, ValidationFailed
-from battlemap.regions.codes import Level
+from battlemap.core.scoping import object_for, require_anywhere, user_can, user_can_anywhere
+from battlemap.projects.actions import EDIT_PROJECTS, FILE_REPORT
 from battlemap.regions.models import Region
 from battlemap.registry.models import Household
 
@@ -95,7 +95,7 @@ def project_list(request):
             "total": sum(counts.values()),
             "stages": [(value, label, counts[value]) for value, label in Stage.choices],
             "programmes": Programme.choices,
-            "can_create": user_can_anywhere(request.user, Action.EDIT_PROJECTS),
+            "can_create": user_can_anywhere(request.user, EDIT_PROJECTS),
             "year": year,
             "export_code": _export_code(request.user, filters["region"]),
             **filters,
@@ -105,8 +105,8 @@ def project_list(request):
 
 def _export_code(user, region: str) -> str:
     """The region the library's Excel export covers: the filter's, else the user's own."""
-    from battlemap.accounts.scopes import top_region_codes
-    from battlemap.regions.codes import normalize_code
+    from battlemap.core.codes import normalize_code
+    from battlemap.regions.selectors import top_region_codes
 
     code = normalize_code(region)
     tops = top_region_codes(user)
@@ -171,7 +171,7 @@ def project_detail(request, pk: int):
                     "states": {k: str(v) for k, v in STATE_LABELS.items()},
                 },
             },
-            "can_report": user_can(request.user, Action.FILE_REPORT, project),
+            "can_report": user_can(request.user, FILE_REPORT, project),
             **_management(request, project),
         },
     )
@@ -180,8 +180,8 @@ def project_detail(request, pk: int):
 @login_required
 def project_new(request):
     """Put a new project in the plan, in a township or village the user may plan in."""
-    require_anywhere(request.user, Action.EDIT_PROJECTS)
-    regions = Region.objects.visible_to(request.user, Action.EDIT_PROJECTS).filter(
+    require_anywhere(request.user, EDIT_PROJECTS)
+    regions = Region.objects.visible_to(request.user, EDIT_PROJECTS).filter(
         level__in=[Level.TOWNSHIP, Level.VILLAGE]
     )
     form = ProjectForm(
@@ -192,7 +192,7 @@ def project_new(request):
     error = None
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        region = object_for(regions, request.user, Action.EDIT_PROJECTS, code=data.pop("region"))
+        region = object_for(regions, request.user, EDIT_PROJECTS, code=data.pop("region"))
         try:
             project = project_create(actor=request.user, region=region, **data)
         except DomainError as exc:
@@ -204,7 +204,7 @@ def project_new(request):
 
 def _management(request, project: Project) -> dict:
     """What the project page offers a user who may manage the project."""
-    if not user_can(request.user, Action.EDIT_PROJECTS, project):
+    if not user_can(request.user, EDIT_PROJECTS, project):
         return {"can_edit": False}
     position = STAGE_ORDER.index(project.stage)
     following = STAGE_ORDER[position + 1] if position + 1 < len(STAGE_ORDER) else None
@@ -221,7 +221,7 @@ def _management(request, project: Project) -> dict:
 @login_required
 def report_create(request, pk: int):
     """The daily report form (日报告) of a project, for its responsible person on a phone."""
-    project = selectors.get_project_for(request.user, pk, Action.FILE_REPORT)
+    project = selectors.get_project_for(request.user, pk, FILE_REPORT)
     form = ReportForm(request.POST or None, initial={"date": timezone.localdate()})
     error = None
     if request.method == "POST" and form.is_valid():
@@ -249,7 +249,7 @@ def report_create(request, pk: int):
 
 
 def _managed(request, pk: int) -> Project:
-    return selectors.get_project_for(request.user, pk, Action.EDIT_PROJECTS)
+    return selectors.get_project_for(request.user, pk, EDIT_PROJECTS)
 
 
 def _done(request, project: Project, write) -> HttpResponse:
@@ -363,7 +363,7 @@ def milestone_done(request, pk: int, milestone: int):
     step = object_for(
         Milestone.objects.visible_to(request.user).filter(project=project),
         request.user,
-        Action.EDIT_PROJECTS,
+        EDIT_PROJECTS,
         pk=milestone,
     )
     return _done(

@@ -24,7 +24,7 @@ class RegionFilter(django_filters.FilterSet):
         fields = ["parent", "level"]
 
     def filter_within(self, queryset, name, value):
-        from .codes import normalize_code, prefix_of
+        from battlemap.core.codes import normalize_code, prefix_of
 
         code = normalize_code(value)
         return queryset.filter(code__startswith=prefix_of(code)) if code else queryset.none()

@@ -6,3 +6,6 @@ class RegionsConfig(AppConfig):
     name = "battlemap.regions"
     label = "regions"
     verbose_name = _("行政区划")
+
+    def ready(self):
+        from . import actions  # noqa: F401  (declares the app's actions)

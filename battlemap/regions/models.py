@@ -3,7 +3,9 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .codes import Level, level_of, prefix_of
+from battlemap.core.codes import Level, level_of, prefix_of
+from battlemap.core.scoping import Scope
+
 from .querysets import RegionQuerySet, RegionRowQuerySet
 
 
@@ -23,6 +25,7 @@ class Region(models.Model):
     )
     geometry = models.JSONField(_("边界（GeoJSON）"), null=True, blank=True)
 
+    scope = Scope(region="code")
     objects = RegionQuerySet.as_manager()
 
     class Meta:
@@ -58,6 +61,7 @@ class RegionPopulation(models.Model):
     registered = models.PositiveIntegerField(_("户籍人口"))
     rural = models.PositiveIntegerField(_("农村户籍人口"))
 
+    scope = Scope(region="region__code")
     objects = RegionRowQuerySet.as_manager()
 
     class Meta:
@@ -91,6 +95,7 @@ class VillageStatusEvent(models.Model):
     kind = models.CharField(_("类型"), max_length=12, choices=Kind.choices)
     date = models.DateField(_("日期"))
 
+    scope = Scope(region="region__code")
     objects = RegionRowQuerySet.as_manager()
 
     class Meta:

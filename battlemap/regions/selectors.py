@@ -1,11 +1,20 @@
 """Region reads that start from what the user may see."""
 
-from battlemap.accounts.access import object_for
-from battlemap.accounts.permissions import Action
+from battlemap.core.scoping import object_for, visible_prefixes
+from battlemap.regions.actions import VIEW_REGISTRY
 
 from .models import Region
 
 
-def get_region_for(user, code: str, action: str = Action.VIEW_REGISTRY) -> Region:
+def get_region_for(user, code: str, action: str = VIEW_REGISTRY) -> Region:
     """A region the user may see (404 otherwise, existing or not) and act on (403)."""
     return object_for(Region.objects.visible_to(user), user, action, code=code)
+
+
+def top_region_codes(user, action: str = VIEW_REGISTRY) -> list[str]:
+    """The highest regions where the user holds `action` (the map opens on the first);
+    for a system actor, the roots of the tree."""
+    prefixes = visible_prefixes(user, action)
+    if prefixes is None:
+        return list(Region.objects.filter(parent__isnull=True).values_list("code", flat=True))
+    return [p.ljust(12, "0") for p in prefixes]

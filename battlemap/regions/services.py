@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from battlemap.audit.services import audit_record
 from battlemap.core.changes import villages_changed
+from battlemap.core.codes import PREFIX_LENGTH, level_of, prefix_of
 from battlemap.core.errors import ValidationFailed
 from battlemap.core.tabular import (
     ImportFailed,
@@ -20,7 +21,6 @@ from battlemap.core.tabular import (
 )
 from battlemap.core.text import clean
 
-from .codes import PREFIX_LENGTH, level_of, prefix_of
 from .models import Region, RegionPopulation, VillageStatusEvent
 
 SHEET_REGIONS, SHEET_POPULATION, SHEET_POOR = "区划", "人口", "贫困村"
@@ -318,7 +318,7 @@ def regions_import_boundaries(*, actor, data) -> int:
     from shapely.geometry import shape
     from shapely.validation import explain_validity
 
-    from .codes import normalize_code
+    from battlemap.core.codes import normalize_code
 
     errors: list[RowError] = []
 

@@ -2,7 +2,9 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from battlemap.core.admin import ReadOnlyAdmin, ReadOnlyInline
+from battlemap.core.scoping import user_can, user_can_anywhere
 
+from .actions import EDIT_REGISTRY
 from .models import Code, Household, HouseholdEvent, IncomeRecord, Person
 from .services import household_event_add
 
@@ -70,9 +72,7 @@ class HouseholdEventAdmin(ReadOnlyAdmin):
     raw_id_fields = ["household"]
 
     def has_add_permission(self, request, obj=None):
-        from battlemap.accounts.permissions import Action, user_can_anywhere
-
-        return bool(request.user.is_staff and user_can_anywhere(request.user, Action.EDIT_REGISTRY))
+        return bool(request.user.is_staff and user_can_anywhere(request.user, EDIT_REGISTRY))
 
     def get_queryset(self, request):
         return (
@@ -82,19 +82,16 @@ class HouseholdEventAdmin(ReadOnlyAdmin):
         )
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        from battlemap.accounts.permissions import Action
 
         if db_field.name == "household":
             # The add form accepts only households the user may edit: others are unknown.
-            kwargs["queryset"] = Household.objects.visible_to(request.user, Action.EDIT_REGISTRY)
+            kwargs["queryset"] = Household.objects.visible_to(request.user, EDIT_REGISTRY)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
         from django.core.exceptions import PermissionDenied
 
-        from battlemap.accounts.permissions import Action, user_can
-
-        if not user_can(request.user, Action.EDIT_REGISTRY, obj.household):
+        if not user_can(request.user, EDIT_REGISTRY, obj.household):
             raise PermissionDenied
         event = household_event_add(
             actor=request.user, household=obj.household, kind=obj.kind, date=obj.date, note=obj.note

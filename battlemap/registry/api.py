@@ -13,8 +13,9 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from battlemap.accounts.permissions import Action, user_can
 from battlemap.core import crypto
+from battlemap.core.scoping import user_can
+from battlemap.registry.actions import EDIT_REGISTRY
 
 from .filters import HouseholdFilter, PersonFilter
 from .models import Household, HouseholdEvent, Person
@@ -164,7 +165,7 @@ class HouseholdViewSet(viewsets.ReadOnlyModelViewSet):
         """Change a household's note, phone or basic guarantees (409 if someone else
         changed it since `version` was read)."""
         household = self.get_object()
-        if not user_can(request.user, Action.EDIT_REGISTRY, household):
+        if not user_can(request.user, EDIT_REGISTRY, household):
             raise PermissionDenied(_("您的角色无权执行此操作。"))
         data = HouseholdUpdateSerializer(data=request.data)
         data.is_valid(raise_exception=True)

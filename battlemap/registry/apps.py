@@ -6,3 +6,11 @@ class RegistryConfig(AppConfig):
     name = "battlemap.registry"
     label = "registry"
     verbose_name = _("建档立卡")
+
+    def ready(self):
+        from battlemap.core.views import register_landing
+
+        from . import actions  # noqa: F401  (declares the app's actions)
+        from .landing import households_landing
+
+        register_landing(30, households_landing)

@@ -8,9 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from battlemap.core import crypto
+from battlemap.core.codes import Level
 from battlemap.core.errors import DomainError, ValidationFailed
 from battlemap.core.idnumber import parse_id_number, parse_plain
-from battlemap.regions.codes import Level
 from battlemap.regions.models import Region
 
 from . import status

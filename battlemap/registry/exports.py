@@ -12,8 +12,8 @@ import datetime as dt
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from battlemap.accounts.permissions import Action
 from battlemap.regions.selectors import get_region_for
+from battlemap.registry.actions import EXPORT_REGISTRY
 
 from .models import Person
 from .personal import export_policy
@@ -32,11 +32,11 @@ MEMBER_COLUMNS = [
 def member_rows(user, code: str, *, date: dt.date | None = None) -> tuple[list, list[list]]:
     """(columns, rows): the members present on `date` of the households under region
     `code` that `user` may export, one row per person."""
-    region = get_region_for(user, code, Action.EXPORT_REGISTRY)
+    region = get_region_for(user, code, EXPORT_REGISTRY)
     policy = export_policy(user, region)
     date = date or timezone.localdate()
     persons = (
-        Person.objects.visible_to(user, Action.EXPORT_REGISTRY)
+        Person.objects.visible_to(user, EXPORT_REGISTRY)
         .in_region(region)
         .present_on(date)
         .select_related("household__village__parent", "relation")

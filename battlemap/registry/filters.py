@@ -8,8 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from battlemap.core import crypto
+from battlemap.core.codes import normalize_code, prefix_of
 from battlemap.core.idnumber import normalize as normalize_id_number
-from battlemap.regions.codes import normalize_code, prefix_of
 
 from .models import Household, Person
 from .querysets import POOR_KINDS

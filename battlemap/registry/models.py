@@ -4,6 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from battlemap.core import crypto
+from battlemap.core.scoping import Scope
 from battlemap.regions.models import Region
 
 from .querysets import HouseholdQuerySet, HouseholdRowQuerySet, PersonQuerySet
@@ -86,6 +87,7 @@ class Household(models.Model):
     note = models.TextField(_("备注"), blank=True)
     version = models.PositiveIntegerField(_("版本"), default=1, editable=False)
 
+    scope = Scope(region="village__code", household="pk")
     objects = HouseholdQuerySet.as_manager()
 
     class Meta:
@@ -133,6 +135,7 @@ class HouseholdEvent(models.Model):
     date = models.DateField(_("日期"))
     note = models.CharField(_("说明"), max_length=200, blank=True)
 
+    scope = Scope(region="household__village__code", household="household_id")
     objects = HouseholdRowQuerySet.as_manager()
 
     class Meta:
@@ -180,6 +183,7 @@ class Person(models.Model):
     leave_reason = _code(CodeTable.LEAVE_REASON, _("减少原因"), null=True)
     version = models.PositiveIntegerField(_("版本"), default=1, editable=False)
 
+    scope = Scope(region="household__village__code", household="household_id")
     objects = PersonQuerySet.as_manager()
 
     class Meta:
@@ -245,6 +249,7 @@ class IncomeRecord(models.Model):
         _("家庭年人均纯收入（申报）"), max_digits=12, decimal_places=2, null=True, blank=True
     )
 
+    scope = Scope(region="household__village__code", household="household_id")
     objects = HouseholdRowQuerySet.as_manager()
 
     class Meta:

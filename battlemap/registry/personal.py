@@ -12,10 +12,11 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from battlemap.accounts.permissions import Action, user_can
 from battlemap.audit.services import audit_record
 from battlemap.core import crypto
 from battlemap.core.errors import Forbidden
+from battlemap.core.scoping import user_can
+from battlemap.registry.actions import REVEAL_PERSONAL_DATA, VIEW_PERSONAL_DATA
 
 from .models import Household, Person
 
@@ -23,7 +24,7 @@ from .models import Household, Person
 @transaction.atomic
 def person_id_reveal(*, actor, person: Person) -> str:
     """The clear ID number of one person, for a user allowed to reveal it; audited."""
-    if not user_can(actor, Action.REVEAL_PERSONAL_DATA, person):
+    if not user_can(actor, REVEAL_PERSONAL_DATA, person):
         raise Forbidden()
     audit_record(
         actor=actor,
@@ -43,7 +44,7 @@ def person_id_reveal(*, actor, person: Person) -> str:
 @transaction.atomic
 def household_phone_reveal(*, actor, household: Household) -> str:
     """The clear phone number of one household, for a user allowed to reveal it; audited."""
-    if not user_can(actor, Action.REVEAL_PERSONAL_DATA, household):
+    if not user_can(actor, REVEAL_PERSONAL_DATA, household):
         raise Forbidden()
     audit_record(
         actor=actor,
@@ -89,5 +90,5 @@ def export_policy(user, region) -> PersonalDataPolicy:
     return PersonalDataPolicy(
         user=user,
         region_code=region.code,
-        clear=user_can(user, Action.VIEW_PERSONAL_DATA, region),
+        clear=user_can(user, VIEW_PERSONAL_DATA, region),
     )

@@ -2,22 +2,13 @@
 
 from django.db import models
 
-from battlemap.accounts.permissions import Action
-from battlemap.accounts.scopes import household_filter
+from battlemap.core.scoping import ScopedQuerySet
 
 POOR_KINDS = ("identified", "newly_identified", "relapsed")
 IDENTIFYING_KINDS = ("identified", "newly_identified")
 
 
-class HouseholdQuerySet(models.QuerySet):
-    def visible_to(self, user, action: str = Action.VIEW_REGISTRY):
-        """Households in the regions (or paired to the user) where a role of the user
-        grants `action`; nothing without a role."""
-        return self.filter(household_filter(user, "village__code", "pk", action))
-
-    def in_region(self, region):
-        return self.filter(village__code__startswith=region.prefix)
-
+class HouseholdQuerySet(ScopedQuerySet):
     def with_status_on(self, date):
         """Annotate `status_kind`: the kind of the last event dated on or before `date`."""
         from .models import HouseholdEvent
@@ -41,15 +32,7 @@ class HouseholdQuerySet(models.QuerySet):
         )
 
 
-class PersonQuerySet(models.QuerySet):
-    def visible_to(self, user, action: str = Action.VIEW_REGISTRY):
-        return self.filter(
-            household_filter(user, "household__village__code", "household_id", action)
-        )
-
-    def in_region(self, region):
-        return self.filter(household__village__code__startswith=region.prefix)
-
+class PersonQuerySet(ScopedQuerySet):
     def present_on(self, date):
         """Members on `date`: joined on or before it, not left on or before it."""
         return self.filter(
@@ -58,10 +41,5 @@ class PersonQuerySet(models.QuerySet):
         )
 
 
-class HouseholdRowQuerySet(models.QuerySet):
+class HouseholdRowQuerySet(ScopedQuerySet):
     """Rows of one household (status events, incomes): visible with their household."""
-
-    def visible_to(self, user, action: str = Action.VIEW_REGISTRY):
-        return self.filter(
-            household_filter(user, "household__village__code", "household_id", action)
-        )

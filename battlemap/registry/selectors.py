@@ -3,9 +3,9 @@
 import datetime as dt
 from decimal import Decimal
 
-from battlemap.accounts.access import object_for
-from battlemap.accounts.permissions import Action
-from battlemap.regions.codes import Level
+from battlemap.core.codes import Level
+from battlemap.core.scoping import object_for
+from battlemap.regions.actions import VIEW_REGISTRY
 from battlemap.regions.models import Region, RegionPopulation, VillageStatusEvent
 
 from .models import Household, Person
@@ -95,7 +95,7 @@ def household_incomes(household: Household) -> list[dict]:
 
 
 def get_household_for(
-    user, pk, action: str = Action.VIEW_REGISTRY, *, select=(), prefetch=()
+    user, pk, action: str = VIEW_REGISTRY, *, select=(), prefetch=()
 ) -> Household:
     """A household the user may see (404 otherwise, existing or not) and act on (403),
     with `select` (select_related) and `prefetch` (prefetch_related) loaded."""
@@ -105,7 +105,7 @@ def get_household_for(
     return object_for(visible, user, action, pk=pk)
 
 
-def get_person_for(user, pk, action: str = Action.VIEW_REGISTRY) -> Person:
+def get_person_for(user, pk, action: str = VIEW_REGISTRY) -> Person:
     """A person the user may see (404 otherwise, existing or not) and act on (403)."""
     return object_for(
         Person.objects.visible_to(user).select_related("household"), user, action, pk=pk

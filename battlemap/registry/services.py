@@ -15,10 +15,10 @@ from django.utils.translation import gettext as _
 from battlemap.audit.services import audit_record, audit_record_many
 from battlemap.core import crypto
 from battlemap.core.changes import batched, villages_changed
+from battlemap.core.codes import Level
 from battlemap.core.errors import Conflict, StaleWrite, ValidationFailed
 from battlemap.core.idnumber import parse_id_number
 from battlemap.core.text import clean
-from battlemap.regions.codes import Level
 from battlemap.regions.models import Region
 
 from . import status

@@ -6,8 +6,8 @@ import pytest
 from django.utils import timezone
 
 from battlemap.audit.models import AuditRecord
+from battlemap.core.codes import level_of, normalize_code, prefix_of
 from battlemap.core.errors import ValidationFailed
-from battlemap.regions.codes import level_of, normalize_code, prefix_of
 from battlemap.regions.models import Region, RegionPopulation, VillageStatusEvent
 from battlemap.regions.services import poor_village_set, population_set, region_upsert
 from tests.factories import ACTOR

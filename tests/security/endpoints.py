@@ -12,7 +12,11 @@ any object is looked up.
 
 from dataclasses import dataclass, field
 
-from battlemap.accounts.permissions import Action as A
+from battlemap.accounts.actions import MANAGE_USERS
+from battlemap.audit.actions import VIEW_AUDIT
+from battlemap.projects.actions import EDIT_PROJECTS, FILE_REPORT, VIEW_PROJECTS
+from battlemap.regions.actions import VIEW_REGISTRY
+from battlemap.registry.actions import EDIT_REGISTRY, EXPORT_REGISTRY, REVEAL_PERSONAL_DATA
 
 
 @dataclass(frozen=True)
@@ -20,8 +24,8 @@ class Endpoint:
     name: str
     kind: str
     url: object  # (world, obj) -> str
-    scope: str = A.VIEW_REGISTRY
-    action: str = A.VIEW_REGISTRY
+    scope: str = VIEW_REGISTRY
+    action: str = VIEW_REGISTRY
     method: str = "get"
     data: object = None  # (world, obj) -> dict, for POST and PATCH
     ok: dict = field(default_factory=dict)  # status when allowed, per object level; 200
@@ -90,7 +94,7 @@ OBJECT_ENDPOINTS = [
         "board:household-reveal",
         "household",
         lambda w, o: f"/households/{o.pk}/reveal/",
-        action=A.REVEAL_PERSONAL_DATA,
+        action=REVEAL_PERSONAL_DATA,
         method="post",
         data=_person,
     ),
@@ -98,8 +102,8 @@ OBJECT_ENDPOINTS = [
         "exchange:registry-export",
         "region",
         lambda w, o: f"/exchange/registry/export/{o.code}/",
-        scope=A.EXPORT_REGISTRY,
-        action=A.EXPORT_REGISTRY,
+        scope=EXPORT_REGISTRY,
+        action=EXPORT_REGISTRY,
         method="post",
         ok={"*": 302},  # to the export job's page
     ),
@@ -107,8 +111,8 @@ OBJECT_ENDPOINTS = [
         "exchange:projects-export",
         "region",
         lambda w, o: f"/exchange/projects/export/{o.code}/",
-        scope=A.VIEW_PROJECTS,
-        action=A.VIEW_PROJECTS,
+        scope=VIEW_PROJECTS,
+        action=VIEW_PROJECTS,
         method="post",
         ok={"*": 302},  # to the export job's page
     ),
@@ -116,22 +120,22 @@ OBJECT_ENDPOINTS = [
         "audit:detail",
         "audit",
         lambda w, o: f"/audit/{o.pk}/",
-        scope=A.VIEW_AUDIT,
-        action=A.VIEW_AUDIT,
+        scope=VIEW_AUDIT,
+        action=VIEW_AUDIT,
     ),
     Endpoint(
         "accounts:user",
         "user",
         lambda w, o: f"/users/{o.pk}/",
-        scope=A.MANAGE_USERS,
-        action=A.MANAGE_USERS,
+        scope=MANAGE_USERS,
+        action=MANAGE_USERS,
     ),
     Endpoint(
         "accounts:user-assign",
         "user",
         lambda w, o: f"/users/{o.pk}/assign/",
-        scope=A.MANAGE_USERS,
-        action=A.MANAGE_USERS,
+        scope=MANAGE_USERS,
+        action=MANAGE_USERS,
         method="post",
         data=_role,
         ok={"*": 302},  # already holds it: said on the user's page
@@ -140,8 +144,8 @@ OBJECT_ENDPOINTS = [
         "accounts:user-unassign",
         "user",
         lambda w, o: f"/users/{o.pk}/roles/{_assignment(w, o)}/remove/",
-        scope=A.MANAGE_USERS,
-        action=A.MANAGE_USERS,
+        scope=MANAGE_USERS,
+        action=MANAGE_USERS,
         method="post",
         ok={"*": 302},  # the only role: refused with a message on the user's page
     ),
@@ -149,8 +153,8 @@ OBJECT_ENDPOINTS = [
         "accounts:user-deactivate",
         "user",
         lambda w, o: f"/users/{o.pk}/deactivate/",
-        scope=A.MANAGE_USERS,
-        action=A.MANAGE_USERS,
+        scope=MANAGE_USERS,
+        action=MANAGE_USERS,
         method="post",
         ok={"*": 302},
     ),
@@ -158,8 +162,8 @@ OBJECT_ENDPOINTS = [
         "accounts:user-activate",
         "user",
         lambda w, o: f"/users/{o.pk}/activate/",
-        scope=A.MANAGE_USERS,
-        action=A.MANAGE_USERS,
+        scope=MANAGE_USERS,
+        action=MANAGE_USERS,
         method="post",
         ok={"*": 302},
     ),
@@ -167,31 +171,31 @@ OBJECT_ENDPOINTS = [
         "accounts:user-password",
         "user",
         lambda w, o: f"/users/{o.pk}/password/",
-        scope=A.MANAGE_USERS,
-        action=A.MANAGE_USERS,
+        scope=MANAGE_USERS,
+        action=MANAGE_USERS,
         method="post",
     ),
     Endpoint(
         "projects:detail",
         "project",
         lambda w, o: f"/projects/{o.pk}/",
-        scope=A.VIEW_PROJECTS,
-        action=A.VIEW_PROJECTS,
+        scope=VIEW_PROJECTS,
+        action=VIEW_PROJECTS,
     ),
     Endpoint(
         "projects:report",
         "project",
         lambda w, o: f"/projects/{o.pk}/report/",
-        scope=A.VIEW_PROJECTS,
-        action=A.FILE_REPORT,
+        scope=VIEW_PROJECTS,
+        action=FILE_REPORT,
     ),
     *[
         Endpoint(
             f"projects:{name}",
             "project",
             url,
-            scope=A.VIEW_PROJECTS,
-            action=A.EDIT_PROJECTS,
+            scope=VIEW_PROJECTS,
+            action=EDIT_PROJECTS,
             method="post",
             data=data,
             ok={"*": 302},  # back to the project page, saved or with the reason shown
@@ -212,23 +216,23 @@ OBJECT_ENDPOINTS = [
         "board:bulletin",
         "bulletin",
         lambda w, o: f"/bulletins/{o.pk}/",
-        scope=A.VIEW_PROJECTS,
-        action=A.VIEW_PROJECTS,
+        scope=VIEW_PROJECTS,
+        action=VIEW_PROJECTS,
     ),
     Endpoint(
         "board:bulletin-docx",
         "bulletin",
         lambda w, o: f"/bulletins/{o.pk}/docx/",
-        scope=A.VIEW_PROJECTS,
-        action=A.VIEW_PROJECTS,
+        scope=VIEW_PROJECTS,
+        action=VIEW_PROJECTS,
     ),
     # --- API ----------------------------------------------------------------------------
     Endpoint(
         "project-detail",
         "project",
         lambda w, o: f"/api/v1/projects/{o.pk}/",
-        scope=A.VIEW_PROJECTS,
-        action=A.VIEW_PROJECTS,
+        scope=VIEW_PROJECTS,
+        action=VIEW_PROJECTS,
         api=True,
     ),
     Endpoint("region-detail", "region", lambda w, o: f"/api/v1/regions/{o.code}/", api=True),
@@ -240,7 +244,7 @@ OBJECT_ENDPOINTS = [
         "household-detail",
         "household",
         lambda w, o: f"/api/v1/households/{o.pk}/",
-        action=A.EDIT_REGISTRY,
+        action=EDIT_REGISTRY,
         method="patch",
         data=_household_version,
         api=True,
@@ -249,7 +253,7 @@ OBJECT_ENDPOINTS = [
         "household-reveal",
         "household",
         lambda w, o: f"/api/v1/households/{o.pk}/reveal/",
-        action=A.REVEAL_PERSONAL_DATA,
+        action=REVEAL_PERSONAL_DATA,
         method="post",
         api=True,
     ),
@@ -258,7 +262,7 @@ OBJECT_ENDPOINTS = [
         "person-reveal",
         "person",
         lambda w, o: f"/api/v1/persons/{o.pk}/reveal/",
-        action=A.REVEAL_PERSONAL_DATA,
+        action=REVEAL_PERSONAL_DATA,
         method="post",
         api=True,
     ),
@@ -266,8 +270,8 @@ OBJECT_ENDPOINTS = [
         "audit-detail",
         "audit",
         lambda w, o: f"/api/v1/audit/{o.pk}/",
-        scope=A.VIEW_AUDIT,
-        action=A.VIEW_AUDIT,
+        scope=VIEW_AUDIT,
+        action=VIEW_AUDIT,
         api=True,
     ),
 ]

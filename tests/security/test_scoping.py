@@ -18,11 +18,21 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.test import APIClient
 
+from battlemap.accounts.actions import MANAGE_USERS
 from battlemap.accounts.models import Role
-from battlemap.accounts.permissions import Action as A
+from battlemap.audit.actions import VIEW_AUDIT
 from battlemap.audit.models import AuditRecord
 from battlemap.board.bulletins import bulletin_generate
+from battlemap.core.actions import declared_actions
+from battlemap.projects.actions import EDIT_PROJECTS, FILE_REPORT, VIEW_PROJECTS
 from battlemap.projects.services import milestone_add
+from battlemap.regions.actions import VIEW_REGISTRY
+from battlemap.registry.actions import (
+    EDIT_REGISTRY,
+    EXPORT_REGISTRY,
+    REVEAL_PERSONAL_DATA,
+    VIEW_PERSONAL_DATA,
+)
 from battlemap.registry.exports import member_rows
 from tests import personas
 from tests.factories import ACTOR, make_county, make_project, register
@@ -38,29 +48,29 @@ from .endpoints import (
 pytestmark = pytest.mark.django_db
 D = dt.date
 
-EVERYTHING = set(A.values)
+EVERYTHING = {a.name for a in declared_actions()}
 SPEC = {
     Role.COUNTY_ADMIN: EVERYTHING,
     Role.TOWNSHIP_OFFICIAL: {
-        A.VIEW_REGISTRY,
-        A.EDIT_REGISTRY,
-        A.VIEW_PERSONAL_DATA,
-        A.REVEAL_PERSONAL_DATA,
-        A.EXPORT_REGISTRY,
-        A.MANAGE_USERS,
-        A.VIEW_AUDIT,
-        A.VIEW_PROJECTS,
-        A.EDIT_PROJECTS,
-        A.FILE_REPORT,
+        VIEW_REGISTRY,
+        EDIT_REGISTRY,
+        VIEW_PERSONAL_DATA,
+        REVEAL_PERSONAL_DATA,
+        EXPORT_REGISTRY,
+        MANAGE_USERS,
+        VIEW_AUDIT,
+        VIEW_PROJECTS,
+        EDIT_PROJECTS,
+        FILE_REPORT,
     },
     # A village cadre reads and reports on the village's projects; the township plans them.
     Role.VILLAGE_CADRE: {
-        A.VIEW_REGISTRY,
-        A.EDIT_REGISTRY,
-        A.REVEAL_PERSONAL_DATA,
-        A.EXPORT_REGISTRY,
-        A.VIEW_PROJECTS,
-        A.FILE_REPORT,
+        VIEW_REGISTRY,
+        EDIT_REGISTRY,
+        REVEAL_PERSONAL_DATA,
+        EXPORT_REGISTRY,
+        VIEW_PROJECTS,
+        FILE_REPORT,
     },
 }
 PERSONAS = ["county_admin", "official_a", "cadre_a1", "official_b"]
@@ -241,7 +251,7 @@ def test_export_follows_the_same_scope(world, export):
     for region in [world.county, *world.objects_a["region"]]:
         for persona in PERSONAS:
             user = world.personas[persona][0]
-            want = expected(world, persona, A.EXPORT_REGISTRY, A.EXPORT_REGISTRY, region, 200)
+            want = expected(world, persona, EXPORT_REGISTRY, EXPORT_REGISTRY, region, 200)
             try:
                 _columns, rows = member_rows(user, region.code)
                 got = 200
@@ -266,7 +276,7 @@ def test_export_follows_the_same_scope(world, export):
 # --- lists: each persona sees exactly its scope ---------------------------------------------
 
 
-def visible(world, persona: str, objs, scope=A.VIEW_REGISTRY):
+def visible(world, persona: str, objs, scope=VIEW_REGISTRY):
     _user, role, region = world.personas[persona]
     if scope not in SPEC[role]:
         return []
@@ -306,7 +316,7 @@ def test_audit_lists_show_exactly_the_scope(world, persona):
     client = Client()
     client.force_login(world.personas[persona][0])
     _user, role, region = world.personas[persona]
-    if A.VIEW_AUDIT not in SPEC[role]:
+    if VIEW_AUDIT not in SPEC[role]:
         assert client.get("/audit/").status_code == 403
         assert api_get(world, persona, "/api/v1/audit/").status_code == 403
         return
@@ -315,7 +325,7 @@ def test_audit_lists_show_exactly_the_scope(world, persona):
     want = {
         r.region_code
         for r in visible(
-            world, persona, [world.audit_a1, world.audit_a2, world.audit_b], A.VIEW_AUDIT
+            world, persona, [world.audit_a1, world.audit_a2, world.audit_b], VIEW_AUDIT
         )
     }
     assert codes == want
@@ -333,14 +343,14 @@ def test_user_lists_show_exactly_the_scope(world, persona):
     client.force_login(world.personas[persona][0])
     _user, role, _region = world.personas[persona]
     response = client.get("/users/")
-    if A.MANAGE_USERS not in SPEC[role]:
+    if MANAGE_USERS not in SPEC[role]:
         assert response.status_code == 403
         return
     html = response.content.decode()
     accounts = [world.user_a1, world.user_a2, world.user_b]
     for account in accounts:
         shown = f"/users/{account.pk}/" in html
-        assert shown == (account in visible(world, persona, accounts, A.MANAGE_USERS)), (
+        assert shown == (account in visible(world, persona, accounts, MANAGE_USERS)), (
             persona,
             account.username,
         )
@@ -444,7 +454,7 @@ def test_admin_lists_are_scoped(world):
 def test_project_lists_show_exactly_the_scope(world, persona):
     """The project library (page and API) and the bulletins, per persona."""
     projects = [world.project_a1, world.project_a, world.project_b]
-    want = sorted(p.name for p in visible(world, persona, projects, A.VIEW_PROJECTS))
+    want = sorted(p.name for p in visible(world, persona, projects, VIEW_PROJECTS))
     data = api_get(world, persona, "/api/v1/projects/").json()
     assert sorted(r["name"] for r in data["results"]) == want
     client = Client()
@@ -454,4 +464,4 @@ def test_project_lists_show_exactly_the_scope(world, persona):
     bulletins = [world.bulletin_a, world.bulletin_county, world.bulletin_b]
     page = client.get("/bulletins/").content.decode()
     shown = [b for b in bulletins if f"/bulletins/{b.pk}/" in page]
-    assert shown == visible(world, persona, bulletins, A.VIEW_PROJECTS)
+    assert shown == visible(world, persona, bulletins, VIEW_PROJECTS)

@@ -9,8 +9,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from battlemap.accounts.services import api_token_create
-from battlemap.core.commands import command_actor
 from battlemap.core.errors import DomainError
+from battlemap.regions.commands import command_actor
 
 
 class Command(BaseCommand):

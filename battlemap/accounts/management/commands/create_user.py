@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 
 from battlemap.accounts.roles import REGION_ROLES
 from battlemap.accounts.services import user_create
-from battlemap.core.commands import command_actor, region_arg
 from battlemap.core.errors import DomainError
+from battlemap.regions.commands import command_actor, region_arg
 
 
 class Command(BaseCommand):

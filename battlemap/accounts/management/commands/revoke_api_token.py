@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from battlemap.accounts.models import ApiToken
 from battlemap.accounts.services import api_token_revoke
-from battlemap.core.commands import command_actor
+from battlemap.regions.commands import command_actor
 
 
 class Command(BaseCommand):

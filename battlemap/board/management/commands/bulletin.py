@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from battlemap.board.bulletins import bulletin_generate
-from battlemap.core.commands import command_actor, date_arg, region_arg
+from battlemap.regions.commands import command_actor, date_arg, region_arg
 from battlemap.regions.models import Region
 
 

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
 from battlemap.board.rollups import rollups_rebuild
-from battlemap.core.commands import command_actor
+from battlemap.regions.commands import command_actor
 
 
 class Command(BaseCommand):

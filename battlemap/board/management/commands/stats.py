@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from battlemap.board.selectors import region_summary
-from battlemap.core.commands import date_arg, region_arg
+from battlemap.regions.commands import date_arg, region_arg
 from battlemap.registry.selectors import FIGURE_KEYS
 
 # Marked with gettext_noop so makemessages extracts them; translated when printed.

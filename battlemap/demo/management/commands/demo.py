@@ -5,9 +5,9 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from battlemap.core.commands import command_actor
 from battlemap.demo.builder import generate
 from battlemap.demo.loader import load
+from battlemap.regions.commands import command_actor
 from battlemap.regions.models import Region
 from battlemap.registry.models import Household
 

@@ -5,8 +5,8 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from battlemap.core.commands import command_actor
 from battlemap.core.tabular import ImportFailed
+from battlemap.regions.commands import command_actor
 from battlemap.regions.services import regions_import_boundaries
 
 

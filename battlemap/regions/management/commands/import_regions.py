@@ -7,8 +7,8 @@ from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
-from battlemap.core.commands import command_actor
 from battlemap.core.tabular import ImportFailed
+from battlemap.regions.commands import command_actor
 from battlemap.regions.services import regions_import_workbook
 
 

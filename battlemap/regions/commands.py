@@ -6,8 +6,9 @@ from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
 from battlemap.audit.services import SystemActor
-from battlemap.regions.codes import normalize_code
-from battlemap.regions.models import Region
+from battlemap.core.codes import normalize_code
+
+from .models import Region
 
 
 def command_actor(name: str) -> SystemActor:
