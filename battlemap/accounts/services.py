@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from battlemap.audit.services import audit_record
 from battlemap.core.codes import Level
 from battlemap.core.errors import Conflict, Forbidden, ValidationFailed
-from battlemap.core.scoping import forget, is_system
+from battlemap.core.scoping import forget, is_system, system_only
 from battlemap.core.text import clean
 from battlemap.regions.models import Region
 
@@ -156,6 +156,11 @@ def user_ensure(
     """Create a user (or reset its password) holding `role` over `region` (demo logins,
     set-up scripts); without a role, an account that sees only what names it (a project's
     responsible person). `staff` opens the Django admin, which the roles still scope."""
+    if role is not None and region is not None:
+        check_role(role, region)
+        require_assignable(actor, role, region)
+    else:
+        system_only(actor)  # an account without a region: set-up scripts only
     User = get_user_model()
     user, created = User.objects.get_or_create(username=username)
     before = None if created else _snapshot(user)
@@ -372,6 +377,8 @@ def api_token_revoke(*, actor, token: ApiToken) -> None:
 @transaction.atomic
 def user_password_change(*, actor, user, password: str) -> None:
     """A user sets their own password (the old one already checked by the form)."""
+    if getattr(actor, "pk", None) != user.pk:
+        system_only(actor)
     _check_password(password, user)
     user.set_password(password)
     user.save(update_fields=["password"])

@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 
 from battlemap.audit.services import SystemActor, audit_record
 from battlemap.board.actions import ISSUE_BULLETIN
-from battlemap.core.errors import Forbidden, ValidationFailed
-from battlemap.core.scoping import user_can
+from battlemap.core.errors import ValidationFailed
+from battlemap.core.scoping import require_action
 from battlemap.projects.models import Project
 from battlemap.projects.selectors import (
     late_milestones,
@@ -111,8 +111,7 @@ def bulletin_content(region: Region, date: dt.date) -> dict:
 @transaction.atomic
 def bulletin_generate(*, actor, region: Region, date: dt.date) -> Bulletin:
     """Generate (or regenerate) the region's bulletin for a date; earlier ones are kept."""
-    if not user_can(actor, ISSUE_BULLETIN, region):
-        raise Forbidden()
+    require_action(actor, ISSUE_BULLETIN, region)
     if date > timezone.localdate():
         raise ValidationFailed(_("日期在未来，请核对。"), field="date", value=date)
     content = bulletin_content(region, date)

@@ -17,6 +17,7 @@ from battlemap.audit.services import audit_record
 from battlemap.core.bulk import bulk_insert
 from battlemap.core.codes import PREFIX_LENGTH, level_of
 from battlemap.core.codes import prefix_of as region_prefix
+from battlemap.core.scoping import system_only
 from battlemap.regions.models import Region
 
 from .measures import village_deltas
@@ -57,6 +58,7 @@ def _ancestors(code: str, known: set[str]) -> list[str]:
 @transaction.atomic
 def rollups_rebuild(*, actor) -> int:
     """Recompute every rollup from the records; returns the number of rows written."""
+    system_only(actor)
     Figure.objects.all().delete()
     known = set(Region.objects.values_list("code", flat=True))
     per_region: dict[tuple[str, str], Series] = defaultdict(lambda: defaultdict(int))

@@ -28,6 +28,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from .actions import role_grants
+from .errors import Forbidden
 
 NOTHING = Q(pk__in=[])
 # The action a scoped read asks for when the model declares none: the map and registry.
@@ -243,6 +244,19 @@ def user_can(user, action: str, obj) -> bool:
         and _active(user)
         and _resolve(obj, scope.responsible) == user.pk
     )
+
+
+def require_action(actor, action: str, obj) -> None:
+    """Refuse (`Forbidden`) an actor whose roles do not grant `action` over `obj`: every
+    service calls this first, so a new caller (a page, a job, a command) cannot forget."""
+    if not user_can(actor, action, obj):
+        raise Forbidden()
+
+
+def system_only(actor) -> None:
+    """Refuse anyone but a system actor (commands, jobs): work no role is granted."""
+    if not is_system(actor):
+        raise Forbidden()
 
 
 def user_can_anywhere(user, action: str) -> bool:

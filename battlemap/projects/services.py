@@ -23,8 +23,8 @@ from django.utils.translation import gettext as _
 from battlemap.audit.services import audit_record
 from battlemap.core.bulk import bulk_insert
 from battlemap.core.codes import Level
-from battlemap.core.errors import Conflict, Forbidden, ValidationFailed
-from battlemap.core.scoping import user_can
+from battlemap.core.errors import Conflict, ValidationFailed
+from battlemap.core.scoping import require_action
 from battlemap.core.text import clean
 from battlemap.projects.actions import EDIT_PROJECTS, FILE_REPORT
 from battlemap.regions.models import Region
@@ -45,11 +45,6 @@ from .models import (
 )
 
 CENT = Decimal("0.01")
-
-
-def _require(actor, action: str, obj) -> None:
-    if not user_can(actor, action, obj):
-        raise Forbidden()
 
 
 def _money(value, field: str) -> Decimal:
@@ -123,7 +118,7 @@ def project_create(
         raise ValidationFailed(
             _("项目须落在乡镇或村，%(n)s不是。") % {"n": region.name}, field="region"
         )
-    _require(actor, EDIT_PROJECTS, region)
+    require_action(actor, EDIT_PROJECTS, region)
     if programme not in Programme.values:
         raise ValidationFailed(_("所属工程无效。"), field="programme", value=programme)
     if construction_type not in ConstructionType.values:
@@ -179,7 +174,7 @@ def notice_record(
     *, actor, project: Project, kind: str, start: dt.date, end: dt.date, place: str
 ) -> Notice:
     """Record a public notice (公示/公告) of a project."""
-    _require(actor, EDIT_PROJECTS, project)
+    require_action(actor, EDIT_PROJECTS, project)
     if kind not in Notice.Kind.values:
         raise ValidationFailed(_("公示类型无效。"), field="kind", value=kind)
     if end < start:
@@ -242,7 +237,7 @@ def project_stage_advance(
 ) -> StageRecord:
     """Move a project to its next stage on a date, if that stage's rule is met."""
     project = Project.objects.select_for_update().get(pk=project.pk)
-    _require(actor, EDIT_PROJECTS, project)
+    require_action(actor, EDIT_PROJECTS, project)
     if stage not in STAGE_ORDER:
         raise ValidationFailed(_("阶段无效。"), field="stage", value=stage)
     current = STAGE_ORDER.index(project.stage)
@@ -302,7 +297,7 @@ def allocation_add(
     document: str = "",
 ) -> Allocation:
     """Allocate money of a year and source to a project."""
-    _require(actor, EDIT_PROJECTS, project)
+    require_action(actor, EDIT_PROJECTS, project)
     if source not in FundSource.values:
         raise ValidationFailed(_("资金来源无效。"), field="source", value=source)
     _not_future(date, "date")
@@ -340,7 +335,7 @@ def disbursement_add(
 ) -> Disbursement:
     """Record money paid out (or only transferred to a department) for a project."""
     project = Project.objects.select_for_update().get(pk=project.pk)
-    _require(actor, EDIT_PROJECTS, project)
+    require_action(actor, EDIT_PROJECTS, project)
     if kind not in Disbursement.Kind.values:
         raise ValidationFailed(_("支付类型无效。"), field="kind", value=kind)
     _not_future(date, "date")
@@ -380,7 +375,7 @@ def milestone_add(
     *, actor, project: Project, name: str, owner: str, start: dt.date, due: dt.date
 ) -> Milestone:
     """Add a step with its owner and deadline to the project battle map."""
-    _require(actor, EDIT_PROJECTS, project)
+    require_action(actor, EDIT_PROJECTS, project)
     if due < start:
         raise ValidationFailed(_("完成时限早于开始日期。"), field="due")
     milestone = Milestone.objects.create(
@@ -403,7 +398,7 @@ def milestone_add(
 @transaction.atomic
 def milestone_complete(*, actor, milestone: Milestone, done_on: dt.date) -> Milestone:
     """Mark a step done on a date."""
-    _require(actor, EDIT_PROJECTS, milestone.project)
+    require_action(actor, EDIT_PROJECTS, milestone.project)
     _not_future(done_on, "done_on")
     if done_on < milestone.start:
         raise ValidationFailed(_("完成日期早于节点开始日期。"), field="done_on")
@@ -435,7 +430,7 @@ def report_file(
     author_name: str = "",
 ) -> DailyReport:
     """File the daily report (日报告) of a project under way; one per project and day."""
-    _require(actor, FILE_REPORT, project)
+    require_action(actor, FILE_REPORT, project)
     _not_future(date, "date")
     if stage_on(project, date) != Stage.UNDER_WAY:
         raise ValidationFailed(_("只有实施中的项目填报日报告。"), field="date", value=date)
@@ -497,7 +492,7 @@ def report_bulk_file(*, actor, rows: list[tuple]) -> int:
         stages[pk].append((date, stage))
     objs, counties = [], {}
     for project, date, progress, work, paid, problems, author in rows:
-        _require(actor, FILE_REPORT, project)
+        require_action(actor, FILE_REPORT, project)
         current = [stage for day, stage in sorted(stages[project.pk]) if day <= date]
         if not current or current[-1] != Stage.UNDER_WAY or not 0 <= progress <= 100:
             raise ValidationFailed(

@@ -10,6 +10,14 @@ VIEW_REGISTRY = declare_action(
     "view_registry", _("查看建档立卡数据和作战图"), roles=list(Role), app="regions"
 )
 
+# The tree itself, its population and its poor villages: the county's set-up.
+EDIT_REGIONS = declare_action(
+    "edit_regions",
+    _("维护行政区划、人口和贫困村"),
+    roles=[Role.COUNTY_ADMIN],
+    app="regions",
+)
+
 declare_audit_labels(
     "regions",
     {

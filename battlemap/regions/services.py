@@ -11,6 +11,7 @@ from battlemap.audit.services import audit_record
 from battlemap.core.changes import villages_changed
 from battlemap.core.codes import PREFIX_LENGTH, level_of, prefix_of
 from battlemap.core.errors import ValidationFailed
+from battlemap.core.scoping import require_action, system_only
 from battlemap.core.tabular import (
     ImportFailed,
     RowError,
@@ -21,6 +22,7 @@ from battlemap.core.tabular import (
 )
 from battlemap.core.text import clean
 
+from .actions import EDIT_REGIONS
 from .models import Region, RegionPopulation, VillageStatusEvent
 
 SHEET_REGIONS, SHEET_POPULATION, SHEET_POOR = "区划", "人口", "贫困村"
@@ -75,6 +77,7 @@ def check_parent(code: str, parent_code: str) -> None:
 def region_upsert(*, actor, code: str, name: str, parent_code: str = "") -> tuple[Region, str]:
     """Create or rename/re-parent a region; returns it and 'created', 'updated' or ''."""
     code = parse_code(code)
+    require_action(actor, EDIT_REGIONS, code)
     name = clean(name)
     if not name:
         raise ValidationFailed(_("名称不能为空。"), value=name)
@@ -112,6 +115,7 @@ def region_upsert(*, actor, code: str, name: str, parent_code: str = "") -> tupl
 @transaction.atomic
 def population_set(*, actor, region: Region, year: int, registered: int, rural: int) -> bool:
     """Record a region's population for a year; returns whether anything changed."""
+    require_action(actor, EDIT_REGIONS, region)
     if rural > registered:
         raise ValidationFailed(_("农村户籍人口不能大于户籍人口。"), value=rural)
     if not 1949 <= year <= timezone.localdate().year:
@@ -139,6 +143,7 @@ def poor_village_set(
     *, actor, village: Region, identified_on: dt.date, exited_on: dt.date | None = None
 ) -> bool:
     """Record when a village was identified as poor and when it exited; returns if changed."""
+    require_action(actor, EDIT_REGIONS, village)
     if village.level != "village":
         raise ValidationFailed(_("“%(c)s”不是村级区划。") % {"c": village.code}, value=village.code)
     if exited_on and exited_on < identified_on:
@@ -317,6 +322,8 @@ def regions_import_boundaries(*, actor, data) -> int:
     """
     from shapely.geometry import shape
     from shapely.validation import explain_validity
+
+    system_only(actor)  # a command's work: boundaries change the map of every user
 
     from battlemap.core.codes import normalize_code
 

@@ -14,8 +14,7 @@ from django.db import transaction
 
 from battlemap.audit.services import audit_record
 from battlemap.core import crypto
-from battlemap.core.errors import Forbidden
-from battlemap.core.scoping import user_can
+from battlemap.core.scoping import require_action, user_can
 from battlemap.registry.actions import REVEAL_PERSONAL_DATA, VIEW_PERSONAL_DATA
 
 from .models import Household, Person
@@ -24,8 +23,7 @@ from .models import Household, Person
 @transaction.atomic
 def person_id_reveal(*, actor, person: Person) -> str:
     """The clear ID number of one person, for a user allowed to reveal it; audited."""
-    if not user_can(actor, REVEAL_PERSONAL_DATA, person):
-        raise Forbidden()
+    require_action(actor, REVEAL_PERSONAL_DATA, person)
     audit_record(
         actor=actor,
         action="person.reveal",
@@ -44,8 +42,7 @@ def person_id_reveal(*, actor, person: Person) -> str:
 @transaction.atomic
 def household_phone_reveal(*, actor, household: Household) -> str:
     """The clear phone number of one household, for a user allowed to reveal it; audited."""
-    if not user_can(actor, REVEAL_PERSONAL_DATA, household):
-        raise Forbidden()
+    require_action(actor, REVEAL_PERSONAL_DATA, household)
     audit_record(
         actor=actor,
         action="household.reveal",

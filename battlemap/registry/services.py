@@ -18,10 +18,12 @@ from battlemap.core.changes import batched, villages_changed
 from battlemap.core.codes import Level
 from battlemap.core.errors import Conflict, StaleWrite, ValidationFailed
 from battlemap.core.idnumber import parse_id_number
+from battlemap.core.scoping import require_action
 from battlemap.core.text import clean
 from battlemap.regions.models import Region
 
 from . import status
+from .actions import EDIT_REGISTRY
 from .codebook import HEAD, CodeBook
 from .models import Household, HouseholdEvent, IncomeRecord, Person
 
@@ -200,6 +202,7 @@ def household_register(
 ) -> Household:
     """Register a household with its members and its first identification event."""
     region = _village(village)
+    require_action(actor, EDIT_REGISTRY, region)
     number = clean(number)
     if not number:
         raise ValidationFailed(_("户编号不能为空。"), field="number")
@@ -246,6 +249,7 @@ def household_register(
 @transaction.atomic
 def person_add(*, actor, household: Household, **data) -> Person:
     """Add a member to a household; the ID number must not be on file anywhere."""
+    require_action(actor, EDIT_REGISTRY, household)
     book = CodeBook()
     values = _person_values(book, data)
     id_number = values.pop("id_number")
@@ -280,6 +284,7 @@ def person_add(*, actor, household: Household, **data) -> Person:
 @transaction.atomic
 def person_update(*, actor, person: Person, expected_version: int, **changes) -> Person:
     """Change a member's fields; refused if someone else changed the person since it was read."""
+    require_action(actor, EDIT_REGISTRY, person)
     before = person_snapshot(person)
     book = CodeBook()
     current = {**before, **{k: v for k, v in changes.items()}}
@@ -331,6 +336,7 @@ def person_leave(*, actor, person: Person, left_on: dt.date, reason: str) -> Per
 @transaction.atomic
 def household_update(*, actor, household: Household, expected_version: int, **changes) -> Household:
     """Change a household's attributes (causes, guarantees, phone, note)."""
+    require_action(actor, EDIT_REGISTRY, household)
     before = household_snapshot(household)
     values = _household_values(CodeBook(), changes)
     if "phone" in changes:
@@ -360,6 +366,7 @@ def household_event_add(
     *, actor, household: Household, kind: str, date: dt.date, note: str = ""
 ) -> HouseholdEvent:
     """Record a dated status change; the whole sequence must stay consistent."""
+    require_action(actor, EDIT_REGISTRY, household)
     if kind not in HouseholdEvent.Kind.values:
         raise ValidationFailed(_("未知的变更类型“%(k)s”。") % {"k": kind}, field="kind", value=kind)
     if date > timezone.localdate():
@@ -388,6 +395,7 @@ def household_event_add(
 @transaction.atomic
 def income_record_set(*, actor, household: Household, year: int, **amounts) -> IncomeRecord:
     """Record (or correct) a household's income for a year, by source."""
+    require_action(actor, EDIT_REGISTRY, household)
     fields = ("wages", "production", "property_income", "transfers", "costs")
     unknown = set(amounts) - {*fields, "declared_net_per_person"}
     if unknown:
@@ -511,6 +519,8 @@ def registry_bulk_register(
     """
     from .bulk import validate_bulk
 
+    for code in sorted({h.village_id for h in households}):
+        require_action(actor, EDIT_REGISTRY, code)
     persons = list(persons)
     checked = validate_bulk(households, persons, against_registry=False)
     try:
@@ -635,7 +645,10 @@ def income_bulk_set(
     if len(numbers) <= LOOKUP_CHUNK:
         households = households.filter(number__in=numbers)
     # else a batch that covers much of the county: reading the county beats a huge IN list.
-    ids = dict(households.values_list("number", "id"))
+    found = list(households.values_list("number", "id", "village_id"))
+    ids = {number: pk for number, pk, _village in found}
+    for village in sorted({village for number, _pk, village in found if number in numbers}):
+        require_action(actor, EDIT_REGISTRY, village)
     this_year = timezone.localdate().year
     # The common case, checked column by column at C speed; a refusal names the first bad
     # row as a row-by-row check would. Negative amounts of the five sources are left to

@@ -30,7 +30,8 @@ def test_system_actor_is_named(county):
 
 
 def test_user_actor_is_linked_and_named(county):
-    user = personas.superuser("clerk")
+    # Regions are the county's set-up: its administrator's (a superuser holds no region).
+    user = personas.county_admin(county.county, "clerk")
     region_upsert(actor=user, code=county.v1.code, name="城西社区", parent_code=county.huayang.code)
     record = AuditRecord.objects.get(action="region.update")
     assert (record.actor, record.actor_label) == (user, "clerk")
