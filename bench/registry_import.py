@@ -84,7 +84,7 @@ def write_workbook(scenario, book) -> bytes:
     """The scenario's first households, up to PERSONS persons, as users fill the template."""
     from openpyxl import Workbook
 
-    from battlemap.exchange.registry_workbook import COLUMNS, EVENT_COLUMNS, KIND_LABELS
+    from battlemap.registry.workbook import COLUMNS, EVENT_COLUMNS, KIND_LABELS
 
     by_household: dict[str, list] = {}
     for person in scenario.persons:
@@ -158,10 +158,10 @@ def measure() -> dict:
 
     from battlemap.demo.builder import generate
     from battlemap.demo.loader import load_regions
-    from battlemap.exchange.registry_import import registry_import
     from battlemap.regions.commands import command_actor
     from battlemap.registry.codebook import CodeBook
     from battlemap.registry.models import Household, Person
+    from battlemap.registry.workbook_import import registry_import
 
     call_command("migrate", verbosity=0)
     actor = command_actor("bench")

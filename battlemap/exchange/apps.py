@@ -7,4 +7,7 @@ class ExchangeConfig(AppConfig):
     verbose_name = _("Excel 导入导出")
 
     def ready(self):
-        from . import kinds  # noqa: F401  (registers the import and export job handlers)
+        # After the domain apps' ready(): every kind is registered by now.
+        from .kinds import register_handlers
+
+        register_handlers()

@@ -1,4 +1,5 @@
-"""The command-line side of `kinds`: `battlemap import_<kind> FILE`, `export_<kind>`."""
+"""The command-line side of the workbook kinds: `battlemap import KIND FILE`, `battlemap
+export KIND --region CODE FILE`, and the older `import_<kind>`/`export_<kind>` names."""
 
 import sys
 from pathlib import Path
@@ -30,15 +31,17 @@ class ImportCommand(BaseCommand):
     column, value, reason), the error workbook is written next to the file (or to
     --report), nothing changes, and the exit status is non-zero."""
 
-    kind = ""
+    kind = ""  # fixed by import_<kind>; `battlemap import` takes it as its first argument
 
     def add_arguments(self, parser):
+        if not self.kind:
+            parser.add_argument("kind", choices=sorted(KINDS))
         parser.add_argument("file")
         parser.add_argument("--report", help=_("错误报告工作簿的路径（默认写在文件旁边）。"))
         parser.add_argument("--quiet", action="store_true", help=_("不显示进度条。"))
 
     def handle(self, *args, file: str, report: str | None, quiet: bool, **options):
-        kind = KINDS[self.kind]
+        kind = KINDS[options.get("kind") or self.kind]
         path = Path(file)
         try:
             content = path.read_bytes()
@@ -58,7 +61,7 @@ class ImportCommand(BaseCommand):
             for error in exc.errors:
                 self.stderr.write(error.line())
             if getattr(exc, "outcome", None) is not None:
-                _result, workbook = report_for(exc, content, path.name)
+                _result, workbook = report_for(kind, exc, content, path.name)
                 target = Path(report) if report else path.with_name(f"{path.stem}-错误报告.xlsx")
                 target.write_bytes(workbook)
                 self.stderr.write(_("错误报告已写入%(f)s。") % {"f": target})
@@ -73,14 +76,16 @@ class ImportCommand(BaseCommand):
 
 
 class ExportCommand(BaseCommand):
-    kind = ""
+    kind = ""  # fixed by export_<kind>; `battlemap export` takes it as its first argument
 
     def add_arguments(self, parser):
+        if not self.kind:
+            parser.add_argument("kind", choices=sorted(KINDS))
         parser.add_argument("--region", required=True, help=_("区划代码（6、9或12位）"))
         parser.add_argument("file")
 
     def handle(self, *args, region: str, file: str, **options):
-        kind = KINDS[self.kind]
+        kind = KINDS[options.get("kind") or self.kind]
         _name, content = kind.export(command_actor(f"export_{kind.name}"), region_arg(region).code)
         Path(file).write_bytes(content)
         self.stdout.write(_("已导出到%(f)s。") % {"f": file})

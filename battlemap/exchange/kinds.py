@@ -1,71 +1,17 @@
-"""The workbooks users exchange with Battlemap, and how each is imported and exported.
+"""The exchange engine over the workbook kinds the apps register (`core.kinds`): import
+outcomes, error reports and the background jobs of each kind."""
 
-One entry per kind of workbook: its template, its import (all or nothing, raising
-ImportFailed with every bad cell and an `outcome`), its export, and the actions that
-allow them. Pages, commands and background jobs are made from this table, so a new
-workbook is one entry here.
-"""
-
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
+from battlemap.core.kinds import KINDS, Kind
 from battlemap.core.tabular import ImportFailed, RowError
 from battlemap.jobs.services import JobFailed, handler, job_dir
-from battlemap.projects.actions import EDIT_PROJECTS, VIEW_PROJECTS
-from battlemap.registry.actions import EDIT_REGISTRY, EXPORT_REGISTRY
 
-from . import projects_workbook, registry_workbook
-from .projects_workbook import projects_export, projects_import
-from .registry_export import registry_export
-from .registry_import import registry_import
 from .reports import error_report, errors_by_kind
 
-
-@dataclass(frozen=True)
-class Kind:
-    name: str
-    title: str
-    template: Callable[[], bytes]
-    run: Callable  # (actor=, content=, filename=, progress=) -> outcome
-    export: Callable  # (user, code) -> (file name, bytes)
-    import_action: str
-    export_action: str
-    description: str = ""
-
-
-KINDS = {
-    "registry": Kind(
-        "registry",
-        gettext_lazy("建档立卡人员表"),
-        registry_workbook.template_bytes,
-        registry_import,
-        registry_export,
-        EDIT_REGISTRY,
-        EXPORT_REGISTRY,
-        gettext_lazy(
-            "按模板填写工作表“人员”（每行一名成员，户级列在同户各行重复），需要时填写“户状态变更”。"
-            "导入前检查全部数据：只要有一处错误，登记册就不作任何改动，并给出标明每个错误的工作簿。"
-            "按户编号和证件号码更新，重复导入同一文件不会改变任何数据。"
-        ),
-    ),
-    "projects": Kind(
-        "projects",
-        gettext_lazy("扶贫项目库"),
-        projects_workbook.template_bytes,
-        projects_import,
-        projects_export,
-        EDIT_PROJECTS,
-        VIEW_PROJECTS,
-        gettext_lazy(
-            "按模板填写工作表“项目库”，每行一个项目。导入前检查全部数据：只要有一处错误，项目库就不作任何改动，"
-            "并给出标明每个错误的工作簿。库中已有的项目（年度、地点、名称相同）内容一致的不作改动。"
-        ),
-    ),
-}
+__all__ = ["KINDS", "Kind", "outcome_message", "outcome_result", "register_handlers", "report_for"]
 
 
 def outcome_result(outcome, errors: list[RowError] = ()) -> dict:
@@ -86,12 +32,19 @@ def outcome_message(outcome) -> str:
     return _("导入完成。")
 
 
-def report_for(exc: ImportFailed, content: bytes, filename: str) -> tuple[dict, bytes]:
+def report_for(
+    kind: Kind, exc: ImportFailed, content: bytes, filename: str
+) -> tuple[dict, bytes]:
     """(job result, error workbook) of a refused import."""
     outcome = getattr(exc, "outcome", None)
     result = outcome_result(outcome, exc.errors) if outcome else {"summary": [], "lines": []}
     report = error_report(
-        content, filename, exc.errors, result["summary"], outcome.warnings if outcome else []
+        content,
+        filename,
+        exc.errors,
+        result["summary"],
+        outcome.warnings if outcome else [],
+        csv_sheet=kind.csv_sheet,
     )
     return result, report
 
@@ -107,7 +60,7 @@ def _import_job(kind: Kind):
             )
         except ImportFailed as exc:
             progress(progress.total, progress.total, _("生成错误报告"))
-            result, report = report_for(exc, content, filename)
+            result, report = report_for(kind, exc, content, filename)
             (job_dir(job) / "errors.xlsx").write_bytes(report)
             result["lines"] = [e.line() for e in exc.errors[:200]]
             result["more"] = max(0, len(exc.errors) - 200)
@@ -140,6 +93,8 @@ def _export_job(kind: Kind):
     return run
 
 
-for _kind in KINDS.values():
-    handler(f"import_{_kind.name}")(_import_job(_kind))
-    handler(f"export_{_kind.name}")(_export_job(_kind))
+def register_handlers() -> None:
+    """The jobs of every kind the apps registered (exchange's ready(), after theirs)."""
+    for kind in KINDS.values():
+        handler(f"import_{kind.name}")(_import_job(kind))
+        handler(f"export_{kind.name}")(_export_job(kind))

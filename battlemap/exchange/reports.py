@@ -11,8 +11,6 @@ from openpyxl.styles import Font, PatternFill
 from battlemap.core.tabular import RowError
 from battlemap.core.text import clean
 
-from .registry_workbook import PERSONS
-
 BAD = PatternFill("solid", fgColor="FFC7CE")
 BAD_FONT = Font(color="9C0006")
 BOLD = Font(bold=True)
@@ -25,14 +23,20 @@ def errors_by_kind(errors: list[RowError]) -> list[list]:
 
 
 def error_report(
-    content: bytes, filename: str, errors: list[RowError], summary: list[list], warnings: list[str]
+    content: bytes,
+    filename: str,
+    errors: list[RowError],
+    summary: list[list],
+    warnings: list[str],
+    *,
+    csv_sheet: str | None = None,
 ) -> bytes:
     """A copy of the upload with an error column on each sheet with errors, the bad cells
     filled red, and a first sheet summing up what was read and what is wrong."""
     if filename.lower().endswith(".csv"):
         wb = Workbook()
         ws = wb.active
-        ws.title = PERSONS
+        ws.title = csv_sheet or ws.title
         text = content.decode("utf-8-sig", errors="replace")
         if "\ufffd" in text:
             text = content.decode("gb18030", errors="replace")

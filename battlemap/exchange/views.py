@@ -46,7 +46,7 @@ def upload(request, kind: str):
     return render(
         request,
         "exchange/import.html",
-        {"kind": kind, "form": form, "recent": recent, "csv": kind.name == "registry"},
+        {"kind": kind, "form": form, "recent": recent, "csv": kind.csv_sheet is not None},
     )
 
 

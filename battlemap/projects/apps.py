@@ -10,7 +10,7 @@ class ProjectsConfig(AppConfig):
     def ready(self):
         from battlemap.core.views import register_landing
 
-        from . import actions  # noqa: F401  (declares the app's actions)
+        from . import actions, workbooks  # noqa: F401  (declare actions, workbook kinds)
         from .landing import projects_landing
 
         register_landing(20, projects_landing)

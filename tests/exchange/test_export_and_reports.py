@@ -5,11 +5,11 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from battlemap.audit.models import AuditRecord
-from battlemap.exchange.registry_export import registry_export
-from battlemap.exchange.registry_import import registry_import
-from battlemap.exchange.registry_workbook import COLUMNS, template_bytes
 from battlemap.registry import services
 from battlemap.registry.models import Household, HouseholdEvent, Person
+from battlemap.registry.workbook import COLUMNS, template_bytes
+from battlemap.registry.workbook_export import registry_export
+from battlemap.registry.workbook_import import registry_import
 from tests import personas
 from tests.factories import ACTOR, member, register
 

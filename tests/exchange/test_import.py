@@ -5,9 +5,9 @@ import pytest
 
 from battlemap.audit.models import AuditRecord
 from battlemap.core.tabular import ImportFailed
-from battlemap.exchange.registry_import import registry_import
 from battlemap.registry.models import Household, HouseholdEvent, IncomeRecord, Person
 from battlemap.registry.selectors import region_figures
+from battlemap.registry.workbook_import import registry_import
 from tests import personas
 from tests.factories import ACTOR, COUNTY, HUAYANG, V1, V3, id_number, member, register
 

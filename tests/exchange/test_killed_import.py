@@ -46,7 +46,7 @@ if sys.argv[1] == "import":
             os.kill(os.getpid(), signal.SIGKILL)
         return result
     bulk.bulk_insert = dying
-    from battlemap.exchange.registry_import import registry_import
+    from battlemap.registry.workbook_import import registry_import
     registry_import(actor=ACTOR, content=open(sys.argv[2], "rb").read(), filename="x.xlsx")
     print("not killed", flush=True)
 else:

@@ -9,13 +9,13 @@ from django.urls import reverse
 
 from battlemap.audit.models import AuditRecord
 from battlemap.core.tabular import ImportFailed
-from battlemap.exchange.projects_workbook import (
+from battlemap.projects.models import Project
+from battlemap.projects.workbook import (
     COLUMNS,
     projects_export,
     projects_import,
     template_bytes,
 )
-from battlemap.projects.models import Project
 from tests import personas
 from tests.factories import ACTOR, V1, V3, member, register
 

@@ -5,7 +5,7 @@ import io
 
 from openpyxl import Workbook, load_workbook
 
-from battlemap.exchange.registry_workbook import COLUMNS, EVENT_COLUMNS
+from battlemap.registry.workbook import COLUMNS, EVENT_COLUMNS
 from tests.factories import V1, V2, id_number
 
 HEADERS = [c.header for c in COLUMNS]

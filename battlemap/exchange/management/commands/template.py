@@ -9,7 +9,7 @@ from battlemap.exchange.kinds import KINDS
 
 
 class Command(BaseCommand):
-    help = _("写出导入模板：registry（建档立卡人员表）或 projects（扶贫项目库）。")
+    help = _("写出一种工作簿的导入模板（如 registry、projects）。")
 
     def add_arguments(self, parser):
         parser.add_argument("name", choices=sorted(KINDS))

@@ -15,9 +15,7 @@ from openpyxl import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from battlemap.core.tabular import RowError, SheetRow
-from battlemap.registry.codebook import TABLES
-
-from .workbook import (
+from battlemap.core.workbook import (
     Column,
     code_list_sheet,
     csv_rows,
@@ -29,6 +27,7 @@ from .workbook import (
     required_headers,
     write_header,
 )
+from battlemap.registry.codebook import TABLES
 
 PERSONS = "人员"
 EVENTS = "户状态变更"

@@ -14,6 +14,7 @@ import io
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from battlemap.core.workbook import NO, YES, put_row
 from battlemap.regions.selectors import get_region_for
 from battlemap.registry.actions import EXPORT_REGISTRY
 from battlemap.registry.codebook import CodeBook
@@ -21,8 +22,7 @@ from battlemap.registry.models import Household, HouseholdEvent, IncomeRecord, P
 from battlemap.registry.personal import export_policy
 from battlemap.registry.selectors import net_per_person
 
-from .registry_workbook import COLUMNS, KIND_LABELS, new_workbook
-from .workbook import NO, YES, put_row
+from .workbook import COLUMNS, KIND_LABELS, new_workbook
 
 
 def _household_values(book, household, policy, events, income) -> dict:

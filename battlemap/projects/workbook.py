@@ -17,20 +17,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
+from battlemap.core.cells import Cells, Errors, Refused, kinds
 from battlemap.core.codes import Level
 from battlemap.core.errors import DomainError
 from battlemap.core.scoping import user_can
 from battlemap.core.tabular import ImportFailed, RowError, cell_text
 from battlemap.core.text import clean
-from battlemap.projects.actions import EDIT_PROJECTS, VIEW_PROJECTS
-from battlemap.projects.models import ConstructionType, Programme, Project
-from battlemap.projects.services import project_create
-from battlemap.regions.models import Region
-from battlemap.regions.selectors import get_region_for
-from battlemap.registry.models import Household
-
-from .cells import Cells, Errors, Refused, kinds
-from .workbook import (
+from battlemap.core.workbook import (
     Column,
     code_list_sheet,
     drop_downs,
@@ -42,6 +35,12 @@ from .workbook import (
     required_headers,
     write_header,
 )
+from battlemap.projects.actions import EDIT_PROJECTS, VIEW_PROJECTS
+from battlemap.projects.models import ConstructionType, Programme, Project
+from battlemap.projects.services import project_create
+from battlemap.regions.models import Region
+from battlemap.regions.selectors import get_region_for
+from battlemap.registry.models import Household
 
 SHEET = "项目库"
 NOTES = "填写说明"

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from battlemap.core import crypto
+from battlemap.core.cells import Cells, Errors, Refused, kinds
 from battlemap.core.changes import batched
 from battlemap.core.codes import Level
 from battlemap.core.errors import DomainError, ValidationFailed
@@ -32,9 +33,8 @@ from battlemap.registry.bulk import BulkRejected
 from battlemap.registry.codebook import HEAD, CodeBook
 from battlemap.registry.models import Household, HouseholdEvent, IncomeRecord, Person
 
-from . import registry_workbook as spec
-from .cells import Cells, Errors, Refused, kinds
-from .registry_workbook import BY_KEY, COLUMNS, HOUSEHOLD, PERSONS
+from . import workbook as spec
+from .workbook import BY_KEY, COLUMNS, HOUSEHOLD, PERSONS
 
 HOUSEHOLD_COLUMNS = [c for c in COLUMNS if c.level == HOUSEHOLD]
 
