@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 
 from battlemap.accounts.actions import MANAGE_USERS
 from battlemap.audit.actions import VIEW_AUDIT
+from battlemap.core.kinds import KINDS
 from battlemap.projects.actions import EDIT_PROJECTS, FILE_REPORT, VIEW_PROJECTS
 from battlemap.regions.actions import VIEW_REGISTRY
-from battlemap.registry.actions import EDIT_REGISTRY, EXPORT_REGISTRY, REVEAL_PERSONAL_DATA
+from battlemap.registry.actions import EDIT_REGISTRY, REVEAL_PERSONAL_DATA
 
 
 @dataclass(frozen=True)
@@ -98,24 +99,20 @@ OBJECT_ENDPOINTS = [
         method="post",
         data=_person,
     ),
-    Endpoint(
-        "exchange:registry-export",
-        "region",
-        lambda w, o: f"/exchange/registry/export/{o.code}/",
-        scope=EXPORT_REGISTRY,
-        action=EXPORT_REGISTRY,
-        method="post",
-        ok={"*": 302},  # to the export job's page
-    ),
-    Endpoint(
-        "exchange:projects-export",
-        "region",
-        lambda w, o: f"/exchange/projects/export/{o.code}/",
-        scope=VIEW_PROJECTS,
-        action=VIEW_PROJECTS,
-        method="post",
-        ok={"*": 302},  # to the export job's page
-    ),
+    # Each workbook kind's export, from the kinds the apps registered (a new kind is
+    # probed without a line here).
+    *[
+        Endpoint(
+            f"exchange:{kind.name}-export",
+            "region",
+            lambda w, o, name=kind.name: f"/exchange/{name}/export/{o.code}/",
+            scope=kind.export_action,
+            action=kind.export_action,
+            method="post",
+            ok={"*": 302},  # to the export job's page
+        )
+        for kind in KINDS.values()
+    ],
     Endpoint(
         "audit:detail",
         "audit",
@@ -293,10 +290,14 @@ LIST_ENDPOINTS = {
     "accounts:tokens": "tests/security/test_accounts.py (own tokens only)",
     "accounts:password": "tests/security/test_accounts.py (own password only)",
     "accounts:token-revoke": "tests/security/test_accounts.py (own tokens only)",
-    "exchange:registry-template": "no data: the empty template (logged-in users with a role)",
-    "exchange:projects-template": "no data: the empty template (logged-in users with a role)",
-    "exchange:projects-import": "tests/exchange/test_projects.py (edit_projects; the file's places are checked)",
-    "exchange:registry-import": "tests/exchange/test_views.py (edit_registry; the file's villages are checked)",
+    **{
+        f"exchange:{kind.name}-template": "no data: the empty template (the kind's export action)"
+        for kind in KINDS.values()
+    },
+    **{
+        f"exchange:{kind.name}-import": "the kind's import checks every row's place (tests/exchange)"
+        for kind in KINDS.values()
+    },
     "jobs:detail": "tests/jobs/test_jobs.py (own jobs only)",
     "jobs:progress": "tests/jobs/test_jobs.py (own jobs only)",
     "jobs:file": "tests/jobs/test_jobs.py (own jobs only, listed files only)",
@@ -317,5 +318,6 @@ PUBLIC = {"login", "logout", "set_language"}
 # The Django admin: scoped by the same roles (test_admin_lists_are_scoped).
 ADMIN_NAMESPACE = "admin"
 
-# Exports are functions, not URLs (yet): each runs the same matrix.
-EXPORTS = ["battlemap.registry.exports.member_rows"]
+# Exports: every registered workbook kind's export function, and the registry's rows
+# behind the API; each runs the same matrix.
+EXPORTS = [*sorted(KINDS), "battlemap.registry.exports.member_rows"]

@@ -9,6 +9,7 @@ permission table: a change of the table that widens a role fails this suite.
 """
 
 import datetime as dt
+import io
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -16,15 +17,19 @@ from django.db import transaction
 from django.http import Http404
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
-from battlemap.accounts.actions import MANAGE_USERS
+from battlemap.accounts.actions import MANAGE_USERS, RAISE_PROBLEM, VERIFY_PROBLEM
 from battlemap.accounts.models import Role
+from battlemap.accounts.services import household_assign
 from battlemap.audit.actions import VIEW_AUDIT
 from battlemap.audit.models import AuditRecord
 from battlemap.board.bulletins import bulletin_generate
 from battlemap.core.actions import declared_actions
+from battlemap.core.kinds import KINDS
 from battlemap.projects.actions import EDIT_PROJECTS, FILE_REPORT, VIEW_PROJECTS
+from battlemap.projects.models import Project
 from battlemap.projects.services import milestone_add
 from battlemap.regions.actions import VIEW_REGISTRY
 from battlemap.registry.actions import (
@@ -72,8 +77,38 @@ SPEC = {
         VIEW_PROJECTS,
         FILE_REPORT,
     },
+    # Leaders read everything, but never a personal number, and change nothing.
+    Role.LEADER: {VIEW_REGISTRY, EXPORT_REGISTRY, VIEW_PROJECTS},
+    # Departments match their deliveries to persons by ID number, one at a time.
+    Role.DEPARTMENT: {VIEW_REGISTRY, REVEAL_PERSONAL_DATA, EXPORT_REGISTRY, VIEW_PROJECTS},
+    # Inspectors read, follow the audit trail, and raise and verify problems.
+    Role.INSPECTOR: {
+        VIEW_REGISTRY,
+        EXPORT_REGISTRY,
+        VIEW_AUDIT,
+        RAISE_PROBLEM,
+        VERIFY_PROBLEM,
+        VIEW_PROJECTS,
+    },
+    # A paired cadre visits their households: read, and reveal a number to call.
+    Role.PAIRED_CADRE: {VIEW_REGISTRY, REVEAL_PERSONAL_DATA},
 }
-PERSONAS = ["county_admin", "official_a", "cadre_a1", "official_b"]
+# A project's responsible person (责任人, no role): reads and reports on their project.
+RESPONSIBLE = {VIEW_PROJECTS, FILE_REPORT}
+# Every role, each over its region (the paired cadre over household A1-1), and the
+# responsible person of project A1; official_b is the outsider of township A.
+PERSONAS = [
+    "county_admin",
+    "leader",
+    "department",
+    "inspector",
+    "official_a",
+    "cadre_a1",
+    "official_b",
+    "paired_a1",
+    "owner_a1",
+]
+REGION_PERSONAS = [p for p in PERSONAS if p not in ("paired_a1", "owner_a1")]
 
 
 def build():
@@ -105,6 +140,15 @@ def build():
             w.linxi,
         ),
     }
+    w.personas.update(
+        {
+            role: (personas.holder(w.county, username=role, role=role), role, w.county)
+            for role in (Role.LEADER, Role.DEPARTMENT, Role.INSPECTOR)
+        }
+    )
+    paired = personas.outsider("paired_a1")
+    household_assign(actor=ACTOR, user=paired, household=w.h_a1)
+    w.personas["paired_a1"] = (paired, Role.PAIRED_CADRE, w.h_a1)
     w.project_a1 = make_project(w.v1)
     w.project_a = make_project(w.huayang, "华阳镇扶贫车间建设")
     for project in (w.project_a1, w.project_a):
@@ -117,6 +161,10 @@ def build():
             due=D(2019, 9, 30),
         )
     w.project_b = make_project(w.v3, "临溪村安全饮水工程")
+    owner = personas.outsider("owner_a1")
+    Project.objects.filter(pk=w.project_a1.pk).update(responsible_user=owner)
+    w.project_a1.refresh_from_db()
+    w.personas["owner_a1"] = (owner, None, w.project_a1)
     w.bulletin_a = bulletin_generate(actor=ACTOR, region=w.huayang, date=D(2019, 6, 1))
     w.bulletin_county = bulletin_generate(actor=ACTOR, region=w.county, date=D(2019, 6, 1))
     w.bulletin_b = bulletin_generate(actor=ACTOR, region=w.linxi, date=D(2019, 6, 1))
@@ -154,14 +202,42 @@ def code_of(obj) -> str:
     return obj.role_assignments.get().region_id
 
 
+def held_anywhere(world, persona: str) -> set[str]:
+    _user, role, _where = world.personas[persona]
+    return RESPONSIBLE if role is None else SPEC[role]
+
+
+def held_over(world, persona: str, obj) -> set[str]:
+    """The actions a persona holds over one object, as the issue says roles work."""
+    _user, role, where = world.personas[persona]
+    if role is None:  # the responsible person: their project and its rows
+        return RESPONSIBLE if obj == where else set()
+    if role == Role.PAIRED_CADRE:  # the household and its members
+        household = getattr(obj, "household", None) if not isinstance(obj, type(where)) else obj
+        return SPEC[role] if household == where else set()
+    return SPEC[role] if code_of(obj).startswith(where.prefix) else set()
+
+
+class Denied(int):
+    """403 or 404: a persona whose roles bind it to one household or project may be
+    refused a page of regions either way (404 says no more than 403 does)."""
+
+    def __eq__(self, other):
+        return other in (403, 404)
+
+    def __ne__(self, other):
+        return other not in (403, 404)
+
+    __hash__ = int.__hash__
+
+
 def expected(world, persona: str, scope: str, action: str, obj, ok: int) -> int:
-    _user, role, region = world.personas[persona]
-    actions = SPEC[role]
-    if scope not in actions:
-        return 403
-    if not code_of(obj).startswith(region.prefix):
+    if scope not in held_anywhere(world, persona):
+        return 403 if persona in REGION_PERSONAS else Denied(403)
+    held = held_over(world, persona, obj)
+    if scope not in held:
         return 404
-    if action not in actions:
+    if action not in held:
         return 403
     return ok
 
@@ -223,7 +299,7 @@ def test_endpoint_answers_each_persona_by_scope(world, endpoint):
                 world, persona, endpoint.scope, endpoint.action, obj, endpoint.expected_ok(obj)
             )
             got = call(world, persona, endpoint, obj)
-            if got != want:
+            if want != got:
                 wrong.append((persona, endpoint.url(world, obj), f"expected {want}, got {got}"))
     assert wrong == []
 
@@ -245,42 +321,62 @@ def test_the_outsider_gets_404_on_every_object_of_a(world):
             member_rows(user, region.code)
 
 
+def export_rows(user, export: str, code: str) -> list[str]:
+    """Every cell of an export as text: a kind's workbook, or the registry's rows."""
+    if export in KINDS:
+        _name, content = KINDS[export].export(user, code)
+        book = load_workbook(io.BytesIO(content), read_only=True)
+        return [
+            str(value)
+            for sheet in book.worksheets
+            for row in sheet.iter_rows(values_only=True)
+            for value in row
+            if value is not None
+        ]
+    _columns, rows = member_rows(user, code)
+    return [str(value) for row in rows for value in row if value is not None]
+
+
 @pytest.mark.parametrize("export", EXPORTS)
 def test_export_follows_the_same_scope(world, export):
-    assert export == "battlemap.registry.exports.member_rows"
+    """Each export answers each persona as its pages do, and what it writes names no
+    record of a region the persona may not see (B's village, household and project)."""
+    action = KINDS[export].export_action if export in KINDS else EXPORT_REGISTRY
+    outside = {world.v3.code, world.h_b.number, world.project_b.name}
     for region in [world.county, *world.objects_a["region"]]:
         for persona in PERSONAS:
             user = world.personas[persona][0]
-            want = expected(world, persona, EXPORT_REGISTRY, EXPORT_REGISTRY, region, 200)
+            want = expected(world, persona, action, action, region, 200)
             try:
-                _columns, rows = member_rows(user, region.code)
+                cells = export_rows(user, export, region.code)
                 got = 200
             except Http404:
                 got = 404
             except PermissionDenied:
                 got = 403
-            assert got == want, (persona, region.code)
+            assert want == got, (persona, region.code)
             if got == 200:
-                _u, _r, top = world.personas[persona]
-                numbers = {row[0] for row in rows}
-                assert numbers, (persona, region.code)
-                assert all(n.startswith(("A1", "A2", "B1")) for n in numbers)
-                villages = {
-                    "A1": world.v1.code,
-                    "A2": world.v2.code,
-                    "B1": world.v3.code,
-                }
-                assert all(villages[n[:2]].startswith(top.prefix) for n in numbers)
+                where = world.personas[persona][2]
+                if not where.prefix.startswith(world.linxi.prefix[:6]) or where == world.county:
+                    continue
+                assert not outside & set(cells), (persona, region.code)
+    # What the registry's rows show is exactly the persona's households.
+    if export == "registry":
+        for persona in REGION_PERSONAS:
+            user, _role, top = world.personas[persona]
+            if EXPORT_REGISTRY not in held_anywhere(world, persona):
+                continue
+            cells = set(export_rows(user, export, top.code))
+            for household in (world.h_a1, world.h_a2, world.h_b):
+                shown = household.number in cells
+                assert shown == bool(visible(world, persona, [household])), (persona, household)
 
 
 # --- lists: each persona sees exactly its scope ---------------------------------------------
 
 
 def visible(world, persona: str, objs, scope=VIEW_REGISTRY):
-    _user, role, region = world.personas[persona]
-    if scope not in SPEC[role]:
-        return []
-    return [o for o in objs if code_of(o).startswith(region.prefix)]
+    return [o for o in objs if scope in held_over(world, persona, o)]
 
 
 def api_get(world, persona, url):
@@ -316,7 +412,7 @@ def test_audit_lists_show_exactly_the_scope(world, persona):
     client = Client()
     client.force_login(world.personas[persona][0])
     _user, role, region = world.personas[persona]
-    if VIEW_AUDIT not in SPEC[role]:
+    if VIEW_AUDIT not in held_anywhere(world, persona):
         assert client.get("/audit/").status_code == 403
         assert api_get(world, persona, "/api/v1/audit/").status_code == 403
         return
@@ -343,7 +439,7 @@ def test_user_lists_show_exactly_the_scope(world, persona):
     client.force_login(world.personas[persona][0])
     _user, role, _region = world.personas[persona]
     response = client.get("/users/")
-    if MANAGE_USERS not in SPEC[role]:
+    if MANAGE_USERS not in held_anywhere(world, persona):
         assert response.status_code == 403
         return
     html = response.content.decode()
@@ -375,7 +471,7 @@ def test_user_forms_offer_only_the_scope(world):
     assert not get_user_model().objects.filter(username="sneaky").exists()
 
 
-@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("persona", REGION_PERSONAS)
 def test_home_opens_the_users_own_region(world, persona):
     client = Client()
     client.force_login(world.personas[persona][0])
@@ -383,7 +479,7 @@ def test_home_opens_the_users_own_region(world, persona):
     assert client.get("/")["Location"] == f"/map/{region.code}/"
 
 
-@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("persona", REGION_PERSONAS)
 def test_household_list_page_shows_exactly_the_scope(world, persona):
     client = Client()
     client.force_login(world.personas[persona][0])
