@@ -13,7 +13,7 @@ from battlemap.core.errors import DomainError, ValidationFailed
 from battlemap.core.idnumber import parse_id_number, parse_plain
 from battlemap.regions.models import Region
 
-from . import status
+from . import rules, status
 from .codebook import HEAD, CodeBook
 from .models import Household, Person
 
@@ -150,18 +150,18 @@ def _problems(book, households, persons, ids: _Ids, indexes, taken, on_file) -> 
             add(Problem("household", i, "events", str(h.events[bad[0]]), bad[1]))
 
     head = book.id("relation", HEAD)
-    heads = Counter(p.household_number for p in persons if p.relation_id == head)
+    heads = Counter(p.household_number for p in persons if p.relation_id == head and not p.left_on)
     for i, h in enumerate(households):
-        if heads[h.number] != 1:
-            add(
-                Problem(
-                    "household",
-                    i,
-                    "relation",
-                    h.number,
-                    _("每户须有且只有一名户主，该户有%(n)d名。") % {"n": heads[h.number]},
-                )
-            )
+        broken = rules.heads_error([(True, None)] * heads[h.number])
+        if broken:
+            add(Problem("household", i, broken[0], h.number, broken[1]))
+    today = timezone.localdate()
+    for i, p in enumerate(persons):
+        if p.joined_on is None and p.left_on is None:
+            continue
+        broken = rules.member_dates_error(ids.births[i], p.joined_on, p.left_on, today)
+        if broken:
+            add(Problem("person", i, broken[0], str(getattr(p, broken[0])), broken[1]))
 
     if any(p.household_number not in numbers for p in persons) or any(ids.problems):
         for i, (p, id_problem) in enumerate(zip(persons, ids.problems, strict=True)):

@@ -22,7 +22,7 @@ from battlemap.core.scoping import require_action
 from battlemap.core.text import clean
 from battlemap.regions.models import Region
 
-from . import status
+from . import rules, status
 from .actions import EDIT_REGISTRY
 from .codebook import HEAD, CodeBook
 from .models import Household, HouseholdEvent, IncomeRecord, Person
@@ -126,14 +126,10 @@ def _person_values(book: CodeBook, data: dict) -> dict:
         if flag in data:
             values[flag] = bool(data[flag])
     joined, left = data.get("joined_on"), data.get("left_on")
-    today = timezone.localdate()
-    for field, value in (("joined_on", joined), ("left_on", left)):
-        if value is not None and value > today:
-            raise ValidationFailed(_("日期在未来，请核对。"), field=field, value=value)
-    if joined and joined < parsed.birth_date:
-        raise ValidationFailed(_("加入日期早于出生日期。"), field="joined_on", value=joined)
-    if joined and left and left < joined:
-        raise ValidationFailed(_("减少日期早于加入日期。"), field="left_on", value=left)
+    broken = rules.member_dates_error(parsed.birth_date, joined, left, timezone.localdate())
+    if broken:
+        field, reason = broken
+        raise ValidationFailed(reason, field=field, value=data.get(field))
     values["joined_on"], values["left_on"] = joined, left
     return values
 
@@ -217,11 +213,11 @@ def household_register(
         raise Conflict(_("户编号%(n)s在本县已存在。") % {"n": number}, field="number", value=number)
     book = CodeBook()
     values = _household_values(book, {"main_cause": fields.pop("main_cause", None), **fields})
-    heads = [m for m in members if clean(m.get("relation")) == HEAD]
-    if len(heads) != 1:
-        raise ValidationFailed(
-            _("每户须有且只有一名户主，该户有%(n)d名。") % {"n": len(heads)}, field="relation"
-        )
+    broken = rules.heads_error(
+        (clean(m.get("relation")) == HEAD, m.get("left_on")) for m in members
+    )
+    if broken:
+        raise ValidationFailed(broken[1], field=broken[0])
     phone_cipher, phone_index = _phone(phone)
     household = Household.objects.create(
         village=region,
@@ -253,13 +249,11 @@ def person_add(*, actor, household: Household, **data) -> Person:
     book = CodeBook()
     values = _person_values(book, data)
     id_number = values.pop("id_number")
-    if (
-        values["relation_id"] == book.id("relation", HEAD)
-        and household.members.filter(
-            relation_id=values["relation_id"], left_on__isnull=True
-        ).exists()
-    ):
-        raise ValidationFailed(_("该户已有户主，每户只能有一名户主。"), field="relation")
+    if values["relation_id"] == book.id("relation", HEAD) and not values["left_on"]:
+        present = household.members.filter(relation_id=values["relation_id"], left_on__isnull=True)
+        broken = rules.second_head_error(present.count() + 1)
+        if broken:
+            raise ValidationFailed(broken[1], field=broken[0])
     index = _refuse_duplicate_id(id_number)
     try:
         with transaction.atomic():
@@ -297,12 +291,10 @@ def person_update(*, actor, person: Person, expected_version: int, **changes) ->
     id_number = values.pop("id_number")
     head = book.id("relation", HEAD)
     other_heads = person.household.members.filter(relation_id=head, left_on__isnull=True)
-    if (
-        values["relation_id"] == head
-        and not values["left_on"]
-        and (other_heads.exclude(pk=person.pk).exists())
-    ):
-        raise ValidationFailed(_("该户已有户主，每户只能有一名户主。"), field="relation")
+    if values["relation_id"] == head and not values["left_on"]:
+        broken = rules.second_head_error(other_heads.exclude(pk=person.pk).count() + 1)
+        if broken:
+            raise ValidationFailed(broken[1], field=broken[0])
     index = _refuse_duplicate_id(id_number, exclude_pk=person.pk)
     updated = Person.objects.filter(pk=person.pk, version=expected_version).update(
         id_cipher=crypto.encrypt(id_number), id_index=index, version=F("version") + 1, **values

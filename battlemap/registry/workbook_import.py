@@ -27,6 +27,7 @@ from battlemap.core.scoping import user_can
 from battlemap.core.tabular import ImportFailed, RowError, SheetRow, cell_text, parse_date
 from battlemap.core.text import clean
 from battlemap.regions.models import Region
+from battlemap.registry import rules
 from battlemap.registry import services as registry
 from battlemap.registry.actions import EDIT_REGISTRY
 from battlemap.registry.bulk import BulkRejected
@@ -176,21 +177,18 @@ def _check_households(households, book: CodeBook, errors: Errors) -> None:
                 _("家庭年人均纯收入和收入年度须一起填写。"),
                 "required",
             )
-        heads = [
-            p
-            for p in household.persons
-            if p.values.get("relation") == head and not p.values.get("left_on")
+        members = [
+            (p.values.get("relation") == head, p.values.get("left_on")) for p in household.persons
         ]
-        if len(heads) != 1:
+        broken = rules.heads_error(members)
+        if broken:
+            heads = [
+                p
+                for p, (is_head, left) in zip(household.persons, members, strict=True)
+                if is_head and not left
+            ]
             row = (heads[1] if len(heads) > 1 else household.persons[0]).row
-            errors.add(
-                row,
-                "与户主关系",
-                row.cells.get("与户主关系"),
-                _("户%(n)s须有且只有一名户主（已减少的成员除外），现有%(k)d名。")
-                % {"n": household.number, "k": len(heads)},
-                "head",
-            )
+            errors.add(row, "与户主关系", row.cells.get("与户主关系"), broken[1], "head")
         for person in household.persons:
             _check_person(person, errors)
 
@@ -201,14 +199,12 @@ def _check_person(person: FilePerson, errors: Errors) -> None:
     reason = values.get("leave_reason")
     if Refused in (ident, joined, left, reason):
         return
-    if joined and ident and joined < ident[1]:
-        errors.add(
-            row, "成员加入日期", row.cells.get("成员加入日期"), _("加入日期早于出生日期。"), "date"
-        )
-    if joined and left and left < joined:
-        errors.add(
-            row, "成员减少日期", row.cells.get("成员减少日期"), _("减少日期早于加入日期。"), "date"
-        )
+    broken = rules.member_dates_error(
+        ident[1] if ident else None, joined, left, timezone.localdate()
+    )
+    if broken:
+        column = {"joined_on": "成员加入日期", "left_on": "成员减少日期"}[broken[0]]
+        errors.add(row, column, row.cells.get(column), broken[1], "date")
     if left and not reason:
         errors.add(row, "减少原因", None, _("填写了成员减少日期，须同时填写减少原因。"), "required")
     if reason and not left:
