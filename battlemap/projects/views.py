@@ -119,26 +119,22 @@ def project_detail(request, pk: int):
     allocated and paid over time, beneficiaries, daily reports."""
     project = selectors.get_project_for(request.user, pk)
     date = _date(request)
-    milestones = list(project.milestones.order_by("start", "pk"))
+    state = selectors.project_on(project, date)
     rows = [
         {
-            "id": m.pk,
-            "done_ever": m.done_on is not None,
-            "name": m.name,
-            "owner": m.owner,
-            "start": m.start.isoformat(),
-            "due": m.due.isoformat(),
-            "done_on": m.done_on.isoformat() if m.done_on and m.done_on <= date else None,
-            "state": selectors.milestone_state(m, date),
-            "state_label": str(STATE_LABELS[selectors.milestone_state(m, date)]),
+            "id": m["milestone"].pk,
+            "done_ever": m["milestone"].done_on is not None,
+            "name": m["milestone"].name,
+            "owner": m["milestone"].owner,
+            "start": m["milestone"].start.isoformat(),
+            "due": m["milestone"].due.isoformat(),
+            "done_on": m["done_on"].isoformat() if m["done_on"] else None,
+            "state": m["state"],
+            "state_label": str(STATE_LABELS[m["state"]]),
         }
-        for m in milestones
+        for m in state["milestones"]
     ]
-    figures = selectors.funds_by(
-        project.region, date, "source", Project.objects.visible_to(request.user).filter(pk=pk)
-    )
-    allocated = sum((f["allocated"] for f in figures), selectors.ZERO)
-    disbursed = sum((f["disbursed"] for f in figures), selectors.ZERO)
+    figures, allocated, disbursed = state["funds"], state["allocated"], state["disbursed"]
     beneficiaries = project.beneficiaries.all()
     return render(
         request,
@@ -146,24 +142,24 @@ def project_detail(request, pk: int):
         {
             "project": project,
             "date": date,
-            "stage_now": stage_on(project, date),
-            "stage_records": project.stage_records.order_by("date", "pk"),
-            "notices": project.notices.all(),
+            "stage_now": Stage(state["stage"]) if state["stage"] else None,
+            "stage_records": state["stage_records"],
+            "notices": state["notices"],
             "milestones": rows,
             "sources": figures,
             "allocated": allocated,
             "disbursed": disbursed,
-            "rate_shown": percent(selectors.rate(disbursed, allocated)),
+            "rate_shown": percent(state["rate"]),
             "beneficiary_count": beneficiaries.count(),
             "beneficiaries": Household.objects.visible_to(request.user)
             .filter(pk__in=beneficiaries.values("pk"))
             .select_related("village")
             .order_by("number")[:100],
-            "reports": project.reports.order_by("-date")[:30],
+            "reports": state["reports"][:30],
             "chart": {
                 "date": date.isoformat(),
                 "milestones": rows,
-                "money": selectors.money_over_time(project),
+                "money": selectors.money_over_time(project, date),
                 "ui": {
                     "allocated": _("已下达"),
                     "paid": _("已支付"),
