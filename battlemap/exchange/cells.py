@@ -44,6 +44,7 @@ def kinds() -> dict[str, str]:
         "events": _("状态变更不合规则"),
         "duplicate": _("证件号码重复"),
         "registered": _("与登记册冲突"),
+        "library": _("与项目库冲突"),
     }
 
 

@@ -23,6 +23,7 @@ class ProjectSerializer(serializers.ModelSerializer):
         model = Project
         fields = [
             "id",
+            "number",
             "year",
             "name",
             "programme",
@@ -40,7 +41,7 @@ class ProjectSerializer(serializers.ModelSerializer):
 
 
 class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
-    """Projects the user may see (`year`, `stage`, `region` filter the list); one project
+    """Projects the user may see (`year`, `stage`, `region`, `number` filter the list); one project
     answers as it stood on `date` (default today): its stage, stage records, milestones,
     money and latest daily reports up to that day."""
 
@@ -55,6 +56,8 @@ class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
             rows = rows.filter(stage=params["stage"])
         if (params.get("region") or "").isdigit():
             rows = rows.filter(region__code__startswith=params["region"])
+        if params.get("number"):
+            rows = rows.filter(number=params["number"])
         return rows
 
     def retrieve(self, request, *args, **kwargs):

@@ -224,12 +224,14 @@ def missing_reports(projects, date: dt.date) -> list[Project]:
 def money_over_time(project: Project, until: dt.date | None = None) -> list[dict]:
     """Allocated and paid out, cumulated at each date either changed up to `until` (the
     chart)."""
-    allocations, payments = project.allocations.all(), project.disbursements.filter(
-        kind=Disbursement.Kind.PAYMENT
+    allocations, payments = (
+        project.allocations.all(),
+        project.disbursements.filter(kind=Disbursement.Kind.PAYMENT),
     )
     if until is not None:
-        allocations, payments = allocations.filter(date__lte=until), payments.filter(
-            date__lte=until
+        allocations, payments = (
+            allocations.filter(date__lte=until),
+            payments.filter(date__lte=until),
         )
     steps: dict[dt.date, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
     for date, amount in allocations.values_list("date", "amount"):

@@ -42,6 +42,7 @@ from .models import (
     Stage,
     StageRecord,
 )
+from .rules import clean_number, project_number
 
 CENT = Decimal("0.01")
 
@@ -77,6 +78,7 @@ def _required(value, field: str, label: str) -> str:
 
 def project_snapshot(project: Project) -> dict:
     return {
+        "number": project.number,
         "name": project.name,
         "region": project.region_id,
         "year": project.year,
@@ -115,9 +117,11 @@ def project_create(
     benefit_mechanism: str = "",
     beneficiaries=(),
     planned_on: dt.date | None = None,
+    number: str = "",
 ) -> Project:
     """Put a project in the plan (谋划) of a village or township. An Excel import calls
-    this once per row."""
+    this once per row. `number` (项目编号) is the provincial project-library system's,
+    where the county has one; without it Battlemap gives the next of its own."""
     if region.level not in (Level.VILLAGE, Level.TOWNSHIP):
         raise ValidationFailed(
             _("项目须落在乡镇或村，%(n)s不是。") % {"n": region.name}, field="region"
@@ -140,9 +144,11 @@ def project_create(
         raise ValidationFailed(
             _("受益户%(n)s不在项目所在地。") % {"n": outside[0].number}, field="beneficiaries"
         )
+    number = _number_for(region, int(year), number)
     project = Project.objects.create(
         region=region,
         year=year,
+        number=number,
         name=_required(name, "name", _("项目名称")),
         programme=programme,
         construction_type=construction_type,
@@ -171,6 +177,27 @@ def project_create(
         after={**project_snapshot(project), "beneficiaries": [h.pk for h in households]},
     )
     return project
+
+
+def _number_for(region: Region, year: int, number) -> str:
+    """The project number given (refused when its county and year already have it), or
+    the next of Battlemap's own (`rules.project_number`)."""
+    county = region.code[:6]
+    same = Project.objects.filter(region__code__startswith=county, year=year)
+    given = clean_number(number)
+    if given:
+        holder = same.filter(number=given).values_list("name", flat=True).first()
+        if holder is not None:
+            raise Conflict(
+                _("项目编号%(n)s在本县%(y)s年度已由项目“%(p)s”使用：请核对编号。")
+                % {"n": given, "y": year, "p": holder},
+                field="number",
+                value=given,
+            )
+        return given
+    return project_number(
+        county, year, same.filter(number__startswith=f"{county}-").values_list("number", flat=True)
+    )
 
 
 @transaction.atomic

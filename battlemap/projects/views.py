@@ -8,6 +8,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -42,7 +43,6 @@ from .services import (
     project_create,
     project_stage_advance,
     report_file,
-    stage_on,
 )
 
 STATE_LABELS = {
@@ -83,6 +83,10 @@ def project_list(request):
         projects = projects.filter(programme=filters["programme"])
     if filters["region"].isdigit():
         projects = projects.filter(region__code__startswith=filters["region"])
+    q = (request.GET.get("q") or "").strip()
+    if q:
+        # Part of a number or a name: a county office searches the number it was sent.
+        projects = projects.filter(Q(number__icontains=q) | Q(name__icontains=q))
     rows = list(projects.order_by("-year", "region_id", "pk")[:500])
     counts = {stage: 0 for stage in Stage.values}
     for stage in projects.values_list("stage", flat=True):
@@ -97,6 +101,7 @@ def project_list(request):
             "programmes": Programme.choices,
             "can_create": user_can_anywhere(request.user, Action.EDIT_PROJECTS),
             "year": year,
+            "q": q,
             "export_code": _export_code(request.user, filters["region"]),
             **filters,
         },

@@ -182,3 +182,25 @@ def test_demo_keeps_the_2019_month_end_bulletins(demo):
     assert december["funds_disbursed"] == "32067700.00"
     assert december["projects_completed"] == 160
     assert any(b.content["late"] for b in Bulletin.objects.all())  # late steps along the year
+
+
+def test_export_then_import_is_a_no_op_for_every_demo_project(demo):
+    """The demo has twins (same name, year and place); the project number tells them apart."""
+    from collections import Counter
+
+    from django.contrib.auth import get_user_model
+
+    from battlemap.exchange.projects_workbook import projects_export, projects_import
+    from battlemap.projects.models import Project
+
+    twins = Counter(Project.objects.values_list("year", "region_id", "name"))
+    assert max(twins.values()) > 1
+    admin = get_user_model().objects.get(username="county_admin")
+    _name, content = projects_export(admin, "341824000000")
+    outcome = projects_import(actor=admin, content=content, filename="库.xlsx")
+    assert (outcome.created, outcome.unchanged) == (0, Project.objects.count())
+    numbers = Counter(
+        (region[:6], year, number)
+        for region, year, number in Project.objects.values_list("region_id", "year", "number")
+    )
+    assert max(numbers.values()) == 1

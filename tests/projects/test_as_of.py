@@ -27,7 +27,12 @@ def world():
     s.report_file(actor=ACTOR, project=w.project, date=D(2019, 6, 14), progress=40, work="六月")
     s.report_file(actor=ACTOR, project=w.project, date=D(2019, 7, 1), progress=60, work="七月")
     step = s.milestone_add(
-        actor=ACTOR, project=w.project, name="施工", owner="王工", start=D(2019, 3, 1), due=D(2019, 8, 1)
+        actor=ACTOR,
+        project=w.project,
+        name="施工",
+        owner="王工",
+        start=D(2019, 3, 1),
+        due=D(2019, 8, 1),
     )
     s.milestone_complete(actor=ACTOR, milestone=step, done_on=D(2019, 7, 20))
     advance(w.project, "accepted", D(2019, 10, 7))
