@@ -22,6 +22,7 @@ from battlemap.accounts.models import Role
 from battlemap.accounts.permissions import Action as A
 from battlemap.audit.models import AuditRecord
 from battlemap.board.bulletins import bulletin_generate
+from battlemap.board.models import Bulletin
 from battlemap.projects.services import milestone_add
 from battlemap.registry.exports import member_rows
 from tests import personas
@@ -149,7 +150,9 @@ def expected(world, persona: str, scope: str, action: str, obj, ok: int) -> int:
     actions = SPEC[role]
     if scope not in actions:
         return 403
-    if not code_of(obj).startswith(region.prefix):
+    # A bulletin is read below its region too (a village reads its township's and county's).
+    above = isinstance(obj, Bulletin) and region.code.startswith(obj.region.prefix)
+    if not code_of(obj).startswith(region.prefix) and not above:
         return 404
     if action not in actions:
         return 403
@@ -454,4 +457,12 @@ def test_project_lists_show_exactly_the_scope(world, persona):
     bulletins = [world.bulletin_a, world.bulletin_county, world.bulletin_b]
     page = client.get("/bulletins/").content.decode()
     shown = [b for b in bulletins if f"/bulletins/{b.pk}/" in page]
-    assert shown == visible(world, persona, bulletins, A.VIEW_PROJECTS)
+    # A region's bulletin is read below it too: a township's or village's county bulletin.
+    _user, role, region = world.personas[persona]
+    above = [
+        b
+        for b in bulletins
+        if A.VIEW_PROJECTS in SPEC[role] and region.code.startswith(b.region.prefix)
+    ]
+    want = visible(world, persona, bulletins, A.VIEW_PROJECTS)
+    assert shown == [b for b in bulletins if b in want or b in above]
