@@ -28,6 +28,15 @@ class ReportForm(forms.Form):
         label=_("存在问题"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
+    def __init__(self, *args, earliest=None, latest=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The date picker offers only the days a report may be filed for.
+        attrs = self.fields["date"].widget.attrs
+        if earliest:
+            attrs["min"] = earliest.isoformat()
+        if latest:
+            attrs["max"] = latest.isoformat()
+
 
 class ProjectForm(forms.Form):
     """A new project in the plan (谋划); `region` offers the places the user may plan in."""

@@ -15,12 +15,14 @@ the last one):
 import datetime as dt
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from battlemap.accounts.permissions import Action, user_can
+from battlemap.accounts.scopes import is_system
 from battlemap.audit.services import audit_record
 from battlemap.core.bulk import bulk_insert
 from battlemap.core.errors import Conflict, Forbidden, ValidationFailed
@@ -306,6 +308,26 @@ def project_stage_advance(
     return record
 
 
+def report_backdate_days() -> int:
+    return max(0, int(settings.BATTLEMAP_REPORT_BACKDATE_DAYS))
+
+
+def report_earliest() -> dt.date:
+    """The earliest day a person may still file a daily report for."""
+    return timezone.localdate() - dt.timedelta(days=report_backdate_days())
+
+
+def report_fileable(project: Project) -> bool:
+    """Whether a daily report can be filed for the project today: it is under way on a
+    day between the earliest day a report may be back-dated to and today."""
+    earliest, today = report_earliest(), timezone.localdate()
+    if stage_on(project, earliest) == Stage.UNDER_WAY:
+        return True
+    return project.stage_records.filter(
+        stage=Stage.UNDER_WAY, date__gt=earliest, date__lte=today
+    ).exists()
+
+
 def stage_on(project: Project, date: dt.date) -> str | None:
     """The project's stage on a date (None before it was planned)."""
     return (
@@ -460,9 +482,19 @@ def report_file(
     problems: str = "",
     author_name: str = "",
 ) -> DailyReport:
-    """File the daily report (日报告) of a project under way; one per project and day."""
+    """File the daily report (日报告) of a project under way; one per project and day, at
+    most BATTLEMAP_REPORT_BACKDATE_DAYS days back (a person; commands and imports carry
+    history)."""
     _require(actor, Action.FILE_REPORT, project)
     _not_future(date, "date")
+    earliest = report_earliest()
+    if date < earliest and not is_system(actor):
+        raise ValidationFailed(
+            _("日报告最多补报%(n)d天：%(d)s已超过期限，请填写%(e)s以后的日期。")
+            % {"n": report_backdate_days(), "d": date.isoformat(), "e": earliest.isoformat()},
+            field="date",
+            value=date,
+        )
     if stage_on(project, date) != Stage.UNDER_WAY:
         raise ValidationFailed(_("只有实施中的项目填报日报告。"), field="date", value=date)
     if not 0 <= int(progress) <= 100:

@@ -42,7 +42,9 @@ from .services import (
     notice_record,
     project_create,
     project_stage_advance,
+    report_earliest,
     report_file,
+    report_fileable,
 )
 
 STATE_LABELS = {
@@ -172,7 +174,10 @@ def project_detail(request, pk: int):
                     "states": {k: str(v) for k, v in STATE_LABELS.items()},
                 },
             },
-            "can_report": user_can(request.user, Action.FILE_REPORT, project),
+            # Offered only where a report can be filed: the user may, and the project is
+            # under way within the days a report may be back-dated to.
+            "can_report": user_can(request.user, Action.FILE_REPORT, project)
+            and report_fileable(project),
             **_management(request, project),
         },
     )
@@ -223,12 +228,20 @@ def _management(request, project: Project) -> dict:
 def report_create(request, pk: int):
     """The daily report form (日报告) of a project, for its responsible person on a phone."""
     project = selectors.get_project_for(request.user, pk, Action.FILE_REPORT)
-    form = ReportForm(request.POST or None, initial={"date": timezone.localdate()})
+    if not report_fileable(project):
+        messages.error(request, _("只有实施中的项目填报日报告。"))
+        return redirect("projects:detail", pk=project.pk)
+    form = ReportForm(
+        request.POST or None,
+        initial={"date": timezone.localdate()},
+        earliest=report_earliest(),
+        latest=timezone.localdate(),
+    )
     error = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            report_file(
+            report = report_file(
                 actor=request.user,
                 project=project,
                 date=data["date"],
@@ -240,6 +253,11 @@ def report_create(request, pk: int):
         except DomainError as exc:
             error = exc.message
         else:
+            messages.success(
+                request,
+                _("%(d)s的日报告已提交（形象进度%(p)d%%）。")
+                % {"d": report.date.isoformat(), "p": report.progress},
+            )
             return redirect("projects:detail", pk=project.pk)
     return render(
         request, "projects/report.html", {"project": project, "form": form, "error": error}

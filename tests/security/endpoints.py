@@ -184,6 +184,7 @@ OBJECT_ENDPOINTS = [
         lambda w, o: f"/projects/{o.pk}/report/",
         scope=A.VIEW_PROJECTS,
         action=A.FILE_REPORT,
+        ok={"*": 302},  # a planned project: back to its page, which says why
     ),
     *[
         Endpoint(
