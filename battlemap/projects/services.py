@@ -490,7 +490,7 @@ def report_file(
     earliest = report_earliest()
     if date < earliest and not is_system(actor):
         raise ValidationFailed(
-            _("日报告最多补报%(n)d天：%(d)s已超过期限，请填写%(e)s以后的日期。")
+            _("日报告最多补报%(n)d天：%(d)s已超过期限，请填写%(e)s及以后的日期。")
             % {"n": report_backdate_days(), "d": date.isoformat(), "e": earliest.isoformat()},
             field="date",
             value=date,

@@ -222,3 +222,11 @@ def test_the_number_is_unique_in_a_county_and_year(county):
         make_project(county.v1, "丁", number="341824-2019-0001")
     with pytest.raises(IntegrityError), transaction.atomic():
         Project.objects.filter(pk=second.pk).update(number=first.number)
+
+
+def test_planned_dates_ahead_go_in_as_excel_dates_too(county, today):
+    """A plan's dates lie ahead: as Excel date cells (what an export writes) as well as text."""
+    ahead = dt.datetime.combine(today + dt.timedelta(days=300), dt.time())
+    outcome = run([project(年度=today.year, 计划开工=ahead, 计划完工=ahead)])
+    assert outcome.created == 1
+    assert Project.objects.get().planned_end == ahead.date()
