@@ -129,6 +129,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 # When the worker generates each county's daily bulletin (HH:MM, local time).
 BATTLEMAP_BULLETIN_TIME = env_str("BATTLEMAP_BULLETIN_TIME", "18:00")
+# How many days back a person may file a project's daily report (日报告): a report is news
+# of the day, not history written later. Commands and imports (system actors) are exempt.
+BATTLEMAP_REPORT_BACKDATE_DAYS = env_int("BATTLEMAP_REPORT_BACKDATE_DAYS", 7)
 
 # Argon2id (argon2-cffi, accounts/hashers.py) for every new password; the others only
 # read older hashes, which are upgraded to Argon2 at the next login.

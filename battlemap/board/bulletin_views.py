@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -73,7 +74,12 @@ def bulletin_create(request):
 
 
 def _bulletin(request, pk) -> Bulletin:
-    return object_for(Bulletin.objects.visible_to(request.user), request.user, VIEW_PROJECTS, pk=pk)
+    # The scope is the whole check: a bulletin of the county is visible below it too,
+    # where a check on the county's code (object_for) would refuse it.
+    try:
+        return Bulletin.objects.visible_to(request.user).get(pk=pk)
+    except (Bulletin.DoesNotExist, ValueError, TypeError):
+        raise Http404(_("对象不存在或无权访问。")) from None
 
 
 @login_required

@@ -3,7 +3,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from battlemap.core.scoping import Scope, region_filter
+from battlemap.core.scoping import Scope, region_filter, visible_prefixes
 from battlemap.projects.actions import VIEW_PROJECTS
 
 
@@ -34,8 +34,17 @@ class Figure(models.Model):
 
 class BulletinQuerySet(models.QuerySet):
     def visible_to(self, user, action: str = VIEW_PROJECTS):
-        """Bulletins of the regions where the user holds `action`."""
-        return self.filter(region_filter(user, "region__code", action))
+        """Bulletins of the regions where the user holds `action`, and of the regions
+        above them: a township or a village reads its county's bulletin, which ranks it."""
+        q = region_filter(user, "region__code", action)
+        prefixes = visible_prefixes(user, action)
+        above = {
+            prefix[:length].ljust(12, "0")
+            for prefix in prefixes or ()
+            for length in (2, 4, 6, 9)
+            if length < len(prefix)
+        }
+        return self.filter(q | models.Q(region__code__in=above) if above else q)
 
 
 class Bulletin(models.Model):

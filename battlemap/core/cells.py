@@ -44,6 +44,7 @@ def kinds() -> dict[str, str]:
         "events": _("状态变更不合规则"),
         "duplicate": _("证件号码重复"),
         "registered": _("与登记册冲突"),
+        "library": _("与项目库冲突"),
     }
 
 
@@ -80,7 +81,7 @@ class Cells:
         # The common cells first and cheaply: this runs for every cell of the file.
         kind = column.kind
         if type(raw) is dt.datetime and kind == "date":  # an Excel date cell
-            if raw.date() > self.today:
+            if raw.date() > self.today and not column.future:
                 raise Refused(_("日期在未来，请核对。"), "date")
             return raw.date()
         text = clean(raw) if type(raw) is str else clean(cell_text(raw))

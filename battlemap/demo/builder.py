@@ -87,6 +87,8 @@ class Scenario:
         default_factory=list
     )
     projects: list = field(default_factory=list)  # demo.projects.ProjectPlan, the 2019 plan
+    # Projects of the year the demo is built in, under way on the day it is built.
+    current_projects: list = field(default_factory=list)
 
 
 def read_divisions() -> list[tuple[str, str, str]]:
@@ -297,8 +299,15 @@ def _sizes(rng: random.Random, count: int, total: int) -> list[int]:
     return sizes
 
 
-def generate(*, seed: int = 20191130, scale: int = 1, book: CodeBook | None = None) -> Scenario:
-    """Build the scenario in memory; nothing is written."""
+def generate(
+    *,
+    seed: int = 20191130,
+    scale: int = 1,
+    book: CodeBook | None = None,
+    today: dt.date | None = None,
+) -> Scenario:
+    """Build the scenario in memory; nothing is written. With `today`, add the projects
+    under way on that day (their dates relative to it); the history does not depend on it."""
     book = book or CodeBook()
     gen = _Generator(seed, scale, book)
     rng = gen.rng
@@ -392,12 +401,14 @@ def generate(*, seed: int = 20191130, scale: int = 1, book: CodeBook | None = No
         scenario.persons += members
         scenario.households.append(gen.household(village, number, events, size))
         scenario.incomes += _incomes(rng, number, events, size)
-    from .projects import generate_projects  # it uses apportion() from here
+    from .projects import generate_current_projects, generate_projects  # they use apportion()
 
     by_village: dict[str, list[str]] = {}
     for row in scenario.households:
         by_village.setdefault(row.village_id, []).append(row.number)
     scenario.projects = generate_projects(seed, regions, by_village)
+    if today is not None:
+        scenario.current_projects = generate_current_projects(seed, regions, by_village, today)
     return scenario
 
 

@@ -54,6 +54,7 @@ def load(scenario: Scenario, *, actor) -> None:
         load_projects(scenario.projects, actor=actor)
         if scenario.projects:
             load_bulletins(actor=actor)
+        load_current_projects(scenario.current_projects, actor=actor)
 
 
 def load_regions(scenario: Scenario, *, actor) -> None:
@@ -111,15 +112,13 @@ def create_demo_users(*, actor) -> None:
 def load_projects(plans: list[ProjectPlan], *, actor) -> None:
     """The 2019 projects, each step through its service, in the order the rules require."""
     owner = create_project_owner(actor=actor) if plans else None
-    regions = Region.objects.in_bulk({plan.place for plan in plans})
-    numbers = {n for plan in plans for n in plan.beneficiaries}
-    households = {h.number: h for h in Household.objects.filter(number__in=numbers)}
+    regions, households = _places_and_households(plans)
     reports = []
     for plan in plans:
         project = p.project_create(
             actor=actor,
             region=regions[plan.place],
-            year=2019,
+            year=plan.year,
             name=plan.name,
             programme=plan.programme,
             construction_type=plan.construction_type,
@@ -171,6 +170,77 @@ def load_projects(plans: list[ProjectPlan], *, actor) -> None:
         author = plan.person
         reports += [
             (project, day, progress, work, paid, problems, author)
+            for day, progress, work, paid, problems in plan.reports
+        ]
+    p.report_bulk_file(actor=actor, rows=reports)
+
+
+def _places_and_households(plans: list[ProjectPlan]) -> tuple[dict, dict]:
+    regions = Region.objects.in_bulk({plan.place for plan in plans})
+    numbers = {n for plan in plans for n in plan.beneficiaries}
+    return regions, {h.number: h for h in Household.objects.filter(number__in=numbers)}
+
+
+def load_current_projects(plans: list[ProjectPlan], *, actor) -> None:
+    """The projects under way on the day the demo is built: planned, entered, approved,
+    funded and started through the services, part paid, steps due done, past reports."""
+    if not plans:
+        return
+    from django.contrib.auth import get_user_model
+
+    owner = get_user_model().objects.filter(username=PROJECT_OWNER).first() or create_project_owner(
+        actor=actor
+    )
+    regions, households = _places_and_households(plans)
+    reports = []
+    for plan in plans:
+        project = p.project_create(
+            actor=actor,
+            region=regions[plan.place],
+            year=plan.year,
+            name=plan.name,
+            programme=plan.programme,
+            construction_type=plan.construction_type,
+            planned_start=plan.planned_start,
+            planned_end=plan.planned_end,
+            budget=Decimal(plan.budget_hundreds) * 100,
+            responsible_unit=plan.unit,
+            responsible_leader=plan.leader,
+            responsible_person=plan.person,
+            responsible_user=owner if plan.owner_login else None,
+            content=plan.content,
+            performance_target=plan.target,
+            benefit_mechanism=plan.mechanism,
+            beneficiaries=[households[n] for n in plan.beneficiaries],
+            planned_on=plan.planned_on,
+        )
+        _notice(actor, project, "before_entry", {k: (s, e, pl) for k, s, e, pl in plan.notices})
+        steps = [
+            p.milestone_add(actor=actor, project=project, name=n, owner=o, start=s, due=d)
+            for n, o, s, d, _done in plan.milestones
+        ]
+        for stage, date, document in plan.stages:
+            if stage == "under_way":
+                for source, hundreds, day, doc in plan.allocations:
+                    p.allocation_add(
+                        actor=actor,
+                        project=project,
+                        year=plan.year,
+                        source=source,
+                        amount=Decimal(hundreds) * 100,
+                        date=day,
+                        document=doc,
+                    )
+            p.project_stage_advance(
+                actor=actor, project=project, stage=stage, date=date, document=document
+            )
+        for kind, hundreds, day, payee in plan.payments:
+            _pay(actor, project, kind, hundreds, day, payee)
+        for step, (_n, _o, _s, _d, done) in zip(steps, plan.milestones, strict=True):
+            if done is not None:
+                p.milestone_complete(actor=actor, milestone=step, done_on=done)
+        reports += [
+            (project, day, progress, work, paid, problems, plan.person)
             for day, progress, work, paid, problems in plan.reports
         ]
     p.report_bulk_file(actor=actor, rows=reports)

@@ -4,6 +4,11 @@ it from the county budget; 32,067,700 元 paid out (96.79 %). Some of the rest w
 transferred to departments, which does not count as spent.
 
 Generated from its own random stream, so the registry's figures do not move.
+
+Beside that fixed history, the demo gains a few projects of the year it is built in,
+under way (实施) on the day it is built, their dates relative to that day
+(`generate_current_projects`, deterministic for the seed and the day): a county office
+trying the demo can file today's daily report. They touch nothing of 2014–2025.
 """
 
 import datetime as dt
@@ -96,6 +101,7 @@ class ProjectPlan:
     payments: list[tuple[str, int, dt.date, str]]  # kind, hundreds, date, payee
     milestones: list[tuple[str, str, dt.date, dt.date, dt.date]]  # name, owner, start, due, done
     reports: list[tuple[dt.date, int, str, int, str]] = field(default_factory=list)
+    year: int = YEAR
 
 
 def _day(rng, start: dt.date, end: dt.date) -> dt.date:
@@ -249,6 +255,107 @@ def generate_projects(
                 payments=payments,
                 milestones=steps,
                 reports=reports,
+            )
+        )
+    return plans
+
+
+CURRENT_PROJECTS = 8
+CURRENT_OWNED = 2  # of them the demo's responsible person (project_owner) holds
+
+
+def generate_current_projects(
+    seed: int,
+    regions: list[tuple[str, str, str]],
+    households_by_village: dict[str, list[str]],
+    today: dt.date,
+) -> list[ProjectPlan]:
+    """Projects of today's year, under way today, with the past weeks' reports and none
+    for today; deterministic for the seed and the day, from a stream of their own."""
+    rng = random.Random(f"battlemap-demo-{seed}-{today.isoformat()}")
+    names = {code: name for code, name, _p in regions}
+    villages = sorted(c for c, numbers in households_by_village.items() if numbers)
+    owned = [v for v in villages if v.startswith(OWNER_TOWNSHIP)]
+    places = rng.sample(owned, CURRENT_OWNED) + rng.sample(
+        [v for v in villages if v not in owned], CURRENT_PROJECTS - CURRENT_OWNED
+    )
+    yesterday = today - dt.timedelta(days=1)
+    plans = []
+    for i, place in enumerate(places):
+        programme, _w, patterns, ctype, unit = rng.choices(KINDS, [k[1] for k in KINDS])[0]
+        label = names[place]
+        name = rng.choice(patterns).format(v=label)
+        owner_login = i < CURRENT_OWNED
+        person = OWNER_NAME if owner_login else rng.choice(PERSONS[1:])
+        # Backwards from the start of the works, so that every step lies in the past.
+        start = today - dt.timedelta(days=rng.randrange(20, 60))
+        allocated_on = start - dt.timedelta(days=rng.randrange(2, 8))
+        approved = allocated_on - dt.timedelta(days=rng.randrange(1, 6))
+        applied = approved - dt.timedelta(days=rng.randrange(5, 15))
+        entered = applied - dt.timedelta(days=rng.randrange(5, 15))
+        notice_end = entered - dt.timedelta(days=rng.randrange(1, 5))
+        notice_start = notice_end - dt.timedelta(days=7)
+        planned_on = notice_start - dt.timedelta(days=rng.randrange(3, 10))
+        planned_end = today + dt.timedelta(days=rng.randrange(60, 150))
+        hundreds = rng.randrange(800, 6000)
+        county = hundreds * rng.randrange(30, 60) // 100
+        span = (planned_end - start).days
+        cuts = sorted(rng.sample(range(10, span - 5), len(MILESTONES) - 1)) + [span]
+        steps, begin = [], start
+        for k, (step, cut) in enumerate(zip(MILESTONES, cuts, strict=True)):
+            due = start + dt.timedelta(days=cut)
+            done = due - dt.timedelta(days=rng.randrange(0, 4))
+            done = max(done, begin)
+            # Steps due by now are done, a few late; the rest lie ahead.
+            if done > yesterday or (due < today and rng.random() < 0.25):
+                done = None
+            owner = person if k != 1 else rng.choice(SURNAMES) + rng.choice(("工", "主任", "股长"))
+            steps.append((step, owner, begin, due, done))
+            begin = min(due, done or due) + dt.timedelta(days=1)
+        paid_on = _day(rng, start + dt.timedelta(days=5), yesterday)
+        households = households_by_village.get(place) or []
+        chosen = rng.sample(households, min(len(households), rng.randrange(3, 10)))
+        reports, day = [], start
+        while day < today:
+            if day.weekday() < 5 and rng.random() < 0.85:
+                progress = min(95, int((day - start).days / max(1, span) * 100))
+                text = rng.choice(WORK).format(n=rng.randrange(20, 400))
+                reports.append((day, progress, text, 0, rng.choice(PROBLEMS)))
+            day += dt.timedelta(days=1)
+        plans.append(
+            ProjectPlan(
+                place=place,
+                name=name,
+                programme=programme,
+                construction_type=ctype,
+                unit=unit,
+                leader=rng.choice(LEADERS),
+                person=person,
+                owner_login=owner_login,
+                planned_start=start,
+                planned_end=planned_end,
+                budget_hundreds=hundreds,
+                target=f"带动{len(chosen) or rng.randrange(5, 30)}户增收，项目验收合格率100%",
+                mechanism=rng.choice(("务工带动", "资产收益分红", "产业带动", "改善生产生活条件")),
+                content=f"{name}，投资{hundreds / 100:.2f}万元",
+                beneficiaries=chosen,
+                planned_on=planned_on,
+                stages=[
+                    ("in_library", entered, ""),
+                    ("applied", applied, ""),
+                    ("approved", approved, f"绩扶项〔{approved.year}〕{200 + i}号"),
+                    ("under_way", start, ""),
+                ],
+                notices=[("before_entry", notice_start, notice_end, f"{label}公示栏")],
+                allocations=[
+                    (source, amount, allocated_on, f"绩财农〔{allocated_on.year}〕{200 + i}号")
+                    for source, amount in (("central", hundreds - county), ("county", county))
+                    if amount
+                ],
+                payments=[("payment", hundreds * rng.randrange(20, 50) // 100, paid_on, unit)],
+                milestones=steps,
+                reports=reports,
+                year=today.year,
             )
         )
     return plans

@@ -23,6 +23,7 @@ class ProjectSerializer(serializers.ModelSerializer):
         model = Project
         fields = [
             "id",
+            "number",
             "year",
             "name",
             "programme",
@@ -40,8 +41,9 @@ class ProjectSerializer(serializers.ModelSerializer):
 
 
 class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
-    """Projects the user may see (`year`, `stage`, `region` filter the list); one project
-    adds its milestones and its money as of `date`."""
+    """Projects the user may see (`year`, `stage`, `region`, `number` filter the list); one project
+    answers as it stood on `date` (default today): its stage, stage records, milestones,
+    money and latest daily reports up to that day."""
 
     serializer_class = ProjectSerializer
 
@@ -54,27 +56,45 @@ class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
             rows = rows.filter(stage=params["stage"])
         if (params.get("region") or "").isdigit():
             rows = rows.filter(region__code__startswith=params["region"])
+        if params.get("number"):
+            rows = rows.filter(number=params["number"])
         return rows
 
     def retrieve(self, request, *args, **kwargs):
         project = selectors.get_project_for(request.user, kwargs["pk"])
+        today = timezone.localdate()
         try:
-            date = dt.date.fromisoformat(request.query_params.get("date") or "")
+            date = min(dt.date.fromisoformat(request.query_params.get("date") or ""), today)
         except ValueError:
-            date = timezone.localdate()
-        funds = selectors.funds_by(
-            project.region,
-            date,
-            "source",
-            Project.objects.visible_to(request.user).filter(pk=project.pk),
-        )
+            date = today
+        state = selectors.project_on(project, date)
         return Response(
             {
                 **ProjectSerializer(project).data,
-                "milestones": MilestoneSerializer(project.milestones.all(), many=True).data,
+                "date": date.isoformat(),
+                "stage": state["stage"],
+                "milestones": [
+                    {
+                        **MilestoneSerializer(m["milestone"]).data,
+                        "done_on": m["done_on"].isoformat() if m["done_on"] else None,
+                        "state": m["state"],
+                    }
+                    for m in state["milestones"]
+                ],
+                "stage_records": [
+                    {"stage": r.stage, "date": r.date.isoformat(), "document": r.document}
+                    for r in state["stage_records"]
+                ],
                 "funds": [
                     {**f, "allocated": str(f["allocated"]), "disbursed": str(f["disbursed"])}
-                    for f in funds
+                    for f in state["funds"]
+                ],
+                "allocated": str(state["allocated"]),
+                "disbursed": str(state["disbursed"]),
+                "expenditure_rate": state["rate"],
+                "reports": [
+                    {"date": r.date.isoformat(), "progress": r.progress, "work": r.work}
+                    for r in state["reports"][:30]
                 ],
             }
         )

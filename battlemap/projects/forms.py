@@ -28,12 +28,27 @@ class ReportForm(forms.Form):
         label=_("存在问题"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
+    def __init__(self, *args, earliest=None, latest=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The date picker offers only the days a report may be filed for.
+        attrs = self.fields["date"].widget.attrs
+        if earliest:
+            attrs["min"] = earliest.isoformat()
+        if latest:
+            attrs["max"] = latest.isoformat()
+
 
 class ProjectForm(forms.Form):
     """A new project in the plan (谋划); `region` offers the places the user may plan in."""
 
     region = forms.ChoiceField(label=_("实施地点"))
     year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
+    number = forms.CharField(
+        label=_("项目编号"),
+        required=False,
+        max_length=40,
+        help_text=_("省项目库系统的编号；不填由系统编号。"),
+    )
     name = forms.CharField(label=_("项目名称"), max_length=100)
     programme = forms.ChoiceField(label=_("所属工程"), choices=Programme.choices)
     construction_type = forms.ChoiceField(label=_("建设性质"), choices=ConstructionType.choices)

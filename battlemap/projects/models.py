@@ -7,6 +7,7 @@ rows, so any past date can be asked about.
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Substr
 from django.utils.translation import gettext_lazy as _
 
 from battlemap.regions.models import Region
@@ -71,6 +72,10 @@ class Project(models.Model):
         Region, verbose_name=_("实施地点"), on_delete=models.PROTECT, related_name="projects"
     )
     year = models.PositiveSmallIntegerField(_("年度"))
+    # The project's key (项目编号), unique in its county and year: the provincial
+    # project-library system's number where the county has one, else Battlemap's own
+    # (`projects.rules.project_number`).
+    number = models.CharField(_("项目编号"), max_length=40)
     name = models.CharField(_("项目名称"), max_length=100)
     programme = models.CharField(_("所属工程"), max_length=20, choices=Programme.choices)
     construction_type = models.CharField(
@@ -114,6 +119,12 @@ class Project(models.Model):
                 name="project_end_after_start",
             ),
             models.CheckConstraint(condition=models.Q(budget__gte=0), name="project_budget_ge_0"),
+            models.UniqueConstraint(
+                Substr("region", 1, 6),
+                models.F("year"),
+                models.F("number"),
+                name="project_number_unique_in_county_year",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -73,7 +73,17 @@ def funds_by(region, date: dt.date, by: str, projects=None) -> list[dict]:
     """Allocated, paid out and rate as of the date, grouped by `township`, `programme`,
     `source` or `project`, over the region's projects of the date's year."""
     ids = _year_projects(region, date, projects)
-    labels = _group_labels(region, by, ids)
+    return _funds_grouped(ids, _group_labels(region, by, ids), date, by)
+
+
+def project_funds(project: Project, date: dt.date) -> list[dict]:
+    """One project's own money by source up to the date, whatever its year: the
+    date's-year rule is for a region's yearly figures, not for one project's totals."""
+    ids = Project.objects.filter(pk=project.pk)
+    return _funds_grouped(ids, _group_labels(None, "source", ids), date, "source")
+
+
+def _funds_grouped(ids, labels: dict[str, str], date: dt.date, by: str) -> list[dict]:
 
     def key_of(code: str, programme: str, source: str, pk: int) -> str:
         return {
@@ -130,6 +140,39 @@ def _group_labels(region, by: str, projects) -> dict[str, str]:
     return {str(pk): name for pk, name in projects.values_list("pk", "name")}
 
 
+def milestones_on(project: Project, date: dt.date) -> list[dict]:
+    """The project's milestones as they stood on the date: done only if done by then."""
+    return [
+        {
+            "milestone": m,
+            "done_on": m.done_on if m.done_on and m.done_on <= date else None,
+            "state": milestone_state(m, date),
+        }
+        for m in project.milestones.order_by("start", "pk")
+    ]
+
+
+def project_on(project: Project, date: dt.date) -> dict:
+    """Everything one project page or API answer shows, as it stood on the date: its
+    stage, stage records and notices until then, its money up to then (whatever its
+    year), its milestones' state and its daily reports until then."""
+    funds = project_funds(project, date)
+    allocated = sum((f["allocated"] for f in funds), ZERO)
+    disbursed = sum((f["disbursed"] for f in funds), ZERO)
+    records = list(project.stage_records.filter(date__lte=date).order_by("date", "pk"))
+    return {
+        "stage": records[-1].stage if records else None,
+        "stage_records": records,
+        "notices": list(project.notices.filter(start__lte=date).order_by("start", "pk")),
+        "funds": funds,
+        "allocated": allocated,
+        "disbursed": disbursed,
+        "rate": rate(disbursed, allocated),
+        "milestones": milestones_on(project, date),
+        "reports": project.reports.filter(date__lte=date).order_by("-date"),
+    }
+
+
 def milestone_state(milestone: Milestone, date: dt.date) -> str:
     """done (green), late (red: past its deadline and not done), due soon (yellow: due
     within a week), or open."""
@@ -178,14 +221,22 @@ def missing_reports(projects, date: dt.date) -> list[Project]:
     )
 
 
-def money_over_time(project: Project) -> list[dict]:
-    """Allocated and paid out, cumulated at each date either changed (the chart)."""
+def money_over_time(project: Project, until: dt.date | None = None) -> list[dict]:
+    """Allocated and paid out, cumulated at each date either changed up to `until` (the
+    chart)."""
+    allocations, payments = (
+        project.allocations.all(),
+        project.disbursements.filter(kind=Disbursement.Kind.PAYMENT),
+    )
+    if until is not None:
+        allocations, payments = (
+            allocations.filter(date__lte=until),
+            payments.filter(date__lte=until),
+        )
     steps: dict[dt.date, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
-    for date, amount in project.allocations.values_list("date", "amount"):
+    for date, amount in allocations.values_list("date", "amount"):
         steps[date][0] += amount
-    for date, amount in project.disbursements.filter(kind=Disbursement.Kind.PAYMENT).values_list(
-        "date", "amount"
-    ):
+    for date, amount in payments.values_list("date", "amount"):
         steps[date][1] += amount
     out, allocated, paid = [], ZERO, ZERO
     for date in sorted(steps):

@@ -15,6 +15,7 @@ the last one):
 import datetime as dt
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -24,7 +25,7 @@ from battlemap.audit.services import audit_record
 from battlemap.core.bulk import bulk_insert
 from battlemap.core.codes import Level
 from battlemap.core.errors import Conflict, ValidationFailed
-from battlemap.core.scoping import require_action
+from battlemap.core.scoping import is_system, require_action
 from battlemap.core.text import clean
 from battlemap.projects.actions import EDIT_PROJECTS, FILE_REPORT
 from battlemap.regions.models import Region
@@ -43,6 +44,7 @@ from .models import (
     Stage,
     StageRecord,
 )
+from .rules import clean_number, project_number
 
 CENT = Decimal("0.01")
 
@@ -73,6 +75,7 @@ def _required(value, field: str, label: str) -> str:
 
 def project_snapshot(project: Project) -> dict:
     return {
+        "number": project.number,
         "name": project.name,
         "region": project.region_id,
         "year": project.year,
@@ -111,9 +114,11 @@ def project_create(
     benefit_mechanism: str = "",
     beneficiaries=(),
     planned_on: dt.date | None = None,
+    number: str = "",
 ) -> Project:
     """Put a project in the plan (谋划) of a village or township. An Excel import calls
-    this once per row."""
+    this once per row. `number` (项目编号) is the provincial project-library system's,
+    where the county has one; without it Battlemap gives the next of its own."""
     if region.level not in (Level.VILLAGE, Level.TOWNSHIP):
         raise ValidationFailed(
             _("项目须落在乡镇或村，%(n)s不是。") % {"n": region.name}, field="region"
@@ -136,9 +141,11 @@ def project_create(
         raise ValidationFailed(
             _("受益户%(n)s不在项目所在地。") % {"n": outside[0].number}, field="beneficiaries"
         )
+    number = _number_for(region, int(year), number)
     project = Project.objects.create(
         region=region,
         year=year,
+        number=number,
         name=_required(name, "name", _("项目名称")),
         programme=programme,
         construction_type=construction_type,
@@ -167,6 +174,27 @@ def project_create(
         after={**project_snapshot(project), "beneficiaries": [h.pk for h in households]},
     )
     return project
+
+
+def _number_for(region: Region, year: int, number) -> str:
+    """The project number given (refused when its county and year already have it), or
+    the next of Battlemap's own (`rules.project_number`)."""
+    county = region.code[:6]
+    same = Project.objects.filter(region__code__startswith=county, year=year)
+    given = clean_number(number)
+    if given:
+        holder = same.filter(number=given).values_list("name", flat=True).first()
+        if holder is not None:
+            raise Conflict(
+                _("项目编号%(n)s在本县%(y)s年度已由项目“%(p)s”使用：请核对编号。")
+                % {"n": given, "y": year, "p": holder},
+                field="number",
+                value=given,
+            )
+        return given
+    return project_number(
+        county, year, same.filter(number__startswith=f"{county}-").values_list("number", flat=True)
+    )
 
 
 @transaction.atomic
@@ -273,6 +301,26 @@ def project_stage_advance(
         after={"stage": stage, "date": date.isoformat(), "document": document},
     )
     return record
+
+
+def report_backdate_days() -> int:
+    return max(0, int(settings.BATTLEMAP_REPORT_BACKDATE_DAYS))
+
+
+def report_earliest() -> dt.date:
+    """The earliest day a person may still file a daily report for."""
+    return timezone.localdate() - dt.timedelta(days=report_backdate_days())
+
+
+def report_fileable(project: Project) -> bool:
+    """Whether a daily report can be filed for the project today: it is under way on a
+    day between the earliest day a report may be back-dated to and today."""
+    earliest, today = report_earliest(), timezone.localdate()
+    if stage_on(project, earliest) == Stage.UNDER_WAY:
+        return True
+    return project.stage_records.filter(
+        stage=Stage.UNDER_WAY, date__gt=earliest, date__lte=today
+    ).exists()
 
 
 def stage_on(project: Project, date: dt.date) -> str | None:
@@ -429,9 +477,19 @@ def report_file(
     problems: str = "",
     author_name: str = "",
 ) -> DailyReport:
-    """File the daily report (日报告) of a project under way; one per project and day."""
+    """File the daily report (日报告) of a project under way; one per project and day, at
+    most BATTLEMAP_REPORT_BACKDATE_DAYS days back (a person; commands and imports carry
+    history)."""
     require_action(actor, FILE_REPORT, project)
     _not_future(date, "date")
+    earliest = report_earliest()
+    if date < earliest and not is_system(actor):
+        raise ValidationFailed(
+            _("日报告最多补报%(n)d天：%(d)s已超过期限，请填写%(e)s及以后的日期。")
+            % {"n": report_backdate_days(), "d": date.isoformat(), "e": earliest.isoformat()},
+            field="date",
+            value=date,
+        )
     if stage_on(project, date) != Stage.UNDER_WAY:
         raise ValidationFailed(_("只有实施中的项目填报日报告。"), field="date", value=date)
     if not 0 <= int(progress) <= 100:

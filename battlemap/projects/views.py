@@ -8,6 +8,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -41,8 +42,9 @@ from .services import (
     notice_record,
     project_create,
     project_stage_advance,
+    report_earliest,
     report_file,
-    stage_on,
+    report_fileable,
 )
 
 STATE_LABELS = {
@@ -83,6 +85,10 @@ def project_list(request):
         projects = projects.filter(programme=filters["programme"])
     if filters["region"].isdigit():
         projects = projects.filter(region__code__startswith=filters["region"])
+    q = (request.GET.get("q") or "").strip()
+    if q:
+        # Part of a number or a name: a county office searches the number it was sent.
+        projects = projects.filter(Q(number__icontains=q) | Q(name__icontains=q))
     rows = list(projects.order_by("-year", "region_id", "pk")[:500])
     counts = {stage: 0 for stage in Stage.values}
     for stage in projects.values_list("stage", flat=True):
@@ -97,6 +103,7 @@ def project_list(request):
             "programmes": Programme.choices,
             "can_create": user_can_anywhere(request.user, EDIT_PROJECTS),
             "year": year,
+            "q": q,
             "export_code": _export_code(request.user, filters["region"]),
             **filters,
         },
@@ -119,26 +126,22 @@ def project_detail(request, pk: int):
     allocated and paid over time, beneficiaries, daily reports."""
     project = selectors.get_project_for(request.user, pk)
     date = _date(request)
-    milestones = list(project.milestones.order_by("start", "pk"))
+    state = selectors.project_on(project, date)
     rows = [
         {
-            "id": m.pk,
-            "done_ever": m.done_on is not None,
-            "name": m.name,
-            "owner": m.owner,
-            "start": m.start.isoformat(),
-            "due": m.due.isoformat(),
-            "done_on": m.done_on.isoformat() if m.done_on and m.done_on <= date else None,
-            "state": selectors.milestone_state(m, date),
-            "state_label": str(STATE_LABELS[selectors.milestone_state(m, date)]),
+            "id": m["milestone"].pk,
+            "done_ever": m["milestone"].done_on is not None,
+            "name": m["milestone"].name,
+            "owner": m["milestone"].owner,
+            "start": m["milestone"].start.isoformat(),
+            "due": m["milestone"].due.isoformat(),
+            "done_on": m["done_on"].isoformat() if m["done_on"] else None,
+            "state": m["state"],
+            "state_label": str(STATE_LABELS[m["state"]]),
         }
-        for m in milestones
+        for m in state["milestones"]
     ]
-    figures = selectors.funds_by(
-        project.region, date, "source", Project.objects.visible_to(request.user).filter(pk=pk)
-    )
-    allocated = sum((f["allocated"] for f in figures), selectors.ZERO)
-    disbursed = sum((f["disbursed"] for f in figures), selectors.ZERO)
+    figures, allocated, disbursed = state["funds"], state["allocated"], state["disbursed"]
     beneficiaries = project.beneficiaries.all()
     return render(
         request,
@@ -146,24 +149,24 @@ def project_detail(request, pk: int):
         {
             "project": project,
             "date": date,
-            "stage_now": stage_on(project, date),
-            "stage_records": project.stage_records.order_by("date", "pk"),
-            "notices": project.notices.all(),
+            "stage_now": Stage(state["stage"]) if state["stage"] else None,
+            "stage_records": state["stage_records"],
+            "notices": state["notices"],
             "milestones": rows,
             "sources": figures,
             "allocated": allocated,
             "disbursed": disbursed,
-            "rate_shown": percent(selectors.rate(disbursed, allocated)),
+            "rate_shown": percent(state["rate"]),
             "beneficiary_count": beneficiaries.count(),
             "beneficiaries": Household.objects.visible_to(request.user)
             .filter(pk__in=beneficiaries.values("pk"))
             .select_related("village")
             .order_by("number")[:100],
-            "reports": project.reports.order_by("-date")[:30],
+            "reports": state["reports"][:30],
             "chart": {
                 "date": date.isoformat(),
                 "milestones": rows,
-                "money": selectors.money_over_time(project),
+                "money": selectors.money_over_time(project, date),
                 "ui": {
                     "allocated": _("已下达"),
                     "paid": _("已支付"),
@@ -171,7 +174,10 @@ def project_detail(request, pk: int):
                     "states": {k: str(v) for k, v in STATE_LABELS.items()},
                 },
             },
-            "can_report": user_can(request.user, FILE_REPORT, project),
+            # Offered only where a report can be filed: the user may, and the project is
+            # under way within the days a report may be back-dated to.
+            "can_report": user_can(request.user, FILE_REPORT, project)
+            and report_fileable(project),
             **_management(request, project),
         },
     )
@@ -222,12 +228,20 @@ def _management(request, project: Project) -> dict:
 def report_create(request, pk: int):
     """The daily report form (日报告) of a project, for its responsible person on a phone."""
     project = selectors.get_project_for(request.user, pk, FILE_REPORT)
-    form = ReportForm(request.POST or None, initial={"date": timezone.localdate()})
+    if not report_fileable(project):
+        messages.error(request, _("只有实施中的项目填报日报告。"))
+        return redirect("projects:detail", pk=project.pk)
+    form = ReportForm(
+        request.POST or None,
+        initial={"date": timezone.localdate()},
+        earliest=report_earliest(),
+        latest=timezone.localdate(),
+    )
     error = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            report_file(
+            report = report_file(
                 actor=request.user,
                 project=project,
                 date=data["date"],
@@ -239,6 +253,11 @@ def report_create(request, pk: int):
         except DomainError as exc:
             error = exc.message
         else:
+            messages.success(
+                request,
+                _("%(d)s的日报告已提交（形象进度%(p)d%%）。")
+                % {"d": report.date.isoformat(), "p": report.progress},
+            )
             return redirect("projects:detail", pk=project.pk)
     return render(
         request, "projects/report.html", {"project": project, "form": form, "error": error}

@@ -1,10 +1,15 @@
 """The project library workbook (扶贫项目库): template, all-or-nothing import, export.
 
-Sheet `项目库`, one row per project. A project is known by its year, place and name: a
-row that matches a project in the library with the same content is left alone (importing
-the same file twice changes nothing), one that differs is refused and named — a project
-in the library changes on its own page, where every stage has its rules. New projects
-go in through `projects.services.project_create`, each audited, all in one transaction.
+Sheet `项目库`, one row per project. A project is known by its number (项目编号), unique
+in its county and year: the export writes it, and a county can bring the numbers of the
+provincial project-library system. A row without a number is known by its year, place and
+name while that is unambiguous (a file filled in from the template). A row that matches a
+project in the library with the same content is left alone (exporting and importing, or
+importing the same file twice, changes nothing); one that differs is refused and named —
+a project in the library changes on its own page, where every stage has its rules. New
+projects go in through `projects.services.project_create` (which numbers those without a
+number), each audited, all in one transaction. The export is the template's workbook
+(drop-down lists, code sheet, notes) with the library's rows.
 """
 
 import io
@@ -37,6 +42,7 @@ from battlemap.core.workbook import (
 )
 from battlemap.projects.actions import EDIT_PROJECTS, VIEW_PROJECTS
 from battlemap.projects.models import ConstructionType, Programme, Project
+from battlemap.projects.rules import clean_number
 from battlemap.projects.services import project_create
 from battlemap.regions.models import Region
 from battlemap.regions.selectors import get_region_for
@@ -47,6 +53,16 @@ NOTES = "填写说明"
 P = "project"
 C = Column
 COLUMNS: list[Column] = [
+    C(
+        "项目编号",
+        "number",
+        P,
+        "text",
+        width=18,
+        help=gettext_lazy(
+            "省项目库系统的项目编号，本县同一年度内唯一；不填的新项目由系统编号（如341824-2019-0001）。"
+        ),
+    ),
     C("年度", "year", P, "year", True, width=7, future=True),
     C("项目名称", "name", P, "text", True, width=28),
     C(
@@ -95,6 +111,8 @@ COLUMNS: list[Column] = [
 ]
 BY_HEADER = {c.header: c for c in COLUMNS}
 COMPARED = (
+    "name",
+    "region",
     "programme",
     "construction_type",
     "planned_start",
@@ -118,7 +136,9 @@ def _tables() -> dict[str, dict[str, str]]:
         }
 
 
-def template_bytes(rows: int = 1000) -> bytes:
+def new_workbook(rows: int = 1000):
+    """The template's workbook: the project sheet with its header and drop-down lists over
+    `rows` rows, the code tables, and the sheet explaining each column."""
     wb = Workbook()
     ws = wb.active
     ws.title = SHEET
@@ -131,13 +151,21 @@ def template_bytes(rows: int = 1000) -> bytes:
         tables,
         [
             [],
-            _("每行一个项目；同一年度、同一地点的项目名称不能重复。"),
+            _("每行一个项目；项目编号在本县同一年度内不能重复。"),
+            _(
+                "新项目可不填项目编号：系统按“县代码-年度-序号”编号；不填编号时同一年度、同一地点的项目名称不能重复。"
+            ),
             _("导入时先检查全部数据：有任何错误则不作任何改动，并给出标明错误的工作簿。"),
             _(
-                "库中已有的项目（年度、地点、名称相同）内容一致的不作改动；内容不同的请在项目页面修改。"
+                "库中已有的项目（项目编号相同，未填编号时年度、地点、名称相同）内容一致的不作改动；内容不同的请在项目页面修改。"
             ),
         ],
     )
+    return wb, ws
+
+
+def template_bytes(rows: int = 1000) -> bytes:
+    wb, _ws = new_workbook(rows)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
@@ -169,7 +197,28 @@ class ProjectsImportFailed(ImportFailed):
 
 
 def _values(project: Project) -> dict:
-    return {key: getattr(project, key) for key in COMPARED}
+    return {key: getattr(project, "region_id" if key == "region" else key) for key in COMPARED}
+
+
+def _library(todo) -> tuple[dict, dict]:
+    """The library's projects the file's rows may stand for: by (county, year, number),
+    and by (year, place, name) for the rows without a number. Two queries."""
+    by_number, by_name = {}, {}
+    numbers = {(place.code[:6], v["year"], v["number"]) for _r, v, place, _h in todo if v["number"]}
+    if numbers:
+        for p in Project.objects.filter(
+            year__in={y for _c, y, _n in numbers}, number__in={n for _c, _y, n in numbers}
+        ):
+            by_number[(p.region_id[:6], p.year, p.number)] = p
+    names = {(v["year"], v["region"], v["name"]) for _r, v, _p, _h in todo if not v["number"]}
+    if names:
+        for p in Project.objects.filter(
+            year__in={y for y, _r, _n in names},
+            region_id__in={r for _y, r, _n in names},
+            name__in={n for _y, _r, n in names},
+        ).order_by("pk"):
+            by_name.setdefault((p.year, p.region_id, p.name), []).append(p)
+    return by_number, by_name
 
 
 def projects_import(*, actor, content: bytes, filename: str, progress=None) -> Outcome:
@@ -197,12 +246,20 @@ def projects_import(*, actor, content: bytes, filename: str, progress=None) -> O
             raw = row.cells.get(column.header)
             try:
                 values[column.key] = cells.parse(column, raw)
+                if column.key == "number":
+                    values["number"] = clean_number(raw) or None
+            except DomainError as exc:
+                errors.add(row, column.header, raw, exc.message, "format")
+                values[column.key] = Refused
             except Refused as exc:
                 errors.add(row, column.header, raw, exc.reason, exc.kind)
                 values[column.key] = Refused
         parsed.append((row, values))
     places = Region.objects.in_bulk({v["region"] for _r, v in parsed} - {None, Refused})
-    keys = Counter((v["year"], v["region"], v["name"]) for _r, v in parsed)
+    keys = Counter((v["year"], v["region"], v["name"]) for _r, v in parsed if not v.get("number"))
+    numbered = Counter(
+        (str(v["region"])[:6], v["year"], v["number"]) for _r, v in parsed if v.get("number")
+    )
     beneficiaries = {
         row.number: [
             n
@@ -242,12 +299,16 @@ def projects_import(*, actor, content: bytes, filename: str, progress=None) -> O
             errors.add(
                 row, "计划完工", v["planned_end"], _("计划完工日期早于计划开工日期。"), "date"
             )
-        if keys[(v["year"], v["region"], v["name"])] > 1:
+        if v["number"] and numbered[(place.code[:6], v["year"], v["number"])] > 1:
+            errors.add(
+                row, "项目编号", v["number"], _("同一年度的项目编号在文件中重复。"), "format"
+            )
+        elif not v["number"] and keys[(v["year"], v["region"], v["name"])] > 1:
             errors.add(
                 row,
                 "项目名称",
                 v["name"],
-                _("同一年度、同一地点的项目名称在文件中重复。"),
+                _("同一年度、同一地点的项目名称在文件中重复：请填写项目编号以区分。"),
                 "format",
             )
         numbers = beneficiaries.get(row.number, [])
@@ -266,17 +327,24 @@ def projects_import(*, actor, content: bytes, filename: str, progress=None) -> O
                 "registered",
             )
         todo.append((row, v, place, households))
-    existing = {
-        (p.year, p.region_id, p.name): p
-        for p in Project.objects.filter(
-            year__in={v["year"] for _r, v, _p, _h in todo},
-            region_id__in={v["region"] for _r, v, _p, _h in todo},
-            name__in={v["name"] for _r, v, _p, _h in todo},
-        )
-    }
+    by_number, by_name = _library(todo)
     new = []
     for row, v, place, households in todo:
-        known = existing.get((v["year"], v["region"], v["name"]))
+        if v["number"]:
+            known = by_number.get((place.code[:6], v["year"], v["number"]))
+        else:
+            same = by_name.get((v["year"], v["region"], v["name"]), [])
+            if len(same) > 1:
+                errors.add(
+                    row,
+                    "项目名称",
+                    v["name"],
+                    _("库中该年度、该地点有%(n)d个同名项目：请填写项目编号（见导出的项目库）。")
+                    % {"n": len(same)},
+                    "library",
+                )
+                continue
+            known = same[0] if same else None
         if known is None:
             new.append((row, v, place, households))
             continue
@@ -290,10 +358,13 @@ def projects_import(*, actor, content: bytes, filename: str, progress=None) -> O
                 row.cells.get(changed[0]),
                 _("项目已在库中，以下内容与库中不同：%(c)s。库中的项目请在项目页面修改。")
                 % {"c": "、".join(changed)},
-                "registered",
+                "library",
             )
         else:
             outcome.unchanged += 1
+    # Rows that bring their number go in first, so that the numbers Battlemap gives the
+    # others (one more than the highest of its own) never take one of theirs.
+    new.sort(key=lambda item: (not item[1]["number"], item[0].number))
     if errors:
         errors.sort(key=lambda e: e.row)
         raise ProjectsImportFailed(list(errors), outcome)
@@ -324,6 +395,7 @@ def projects_import(*, actor, content: bytes, filename: str, progress=None) -> O
                     planned_start=v["planned_start"],
                     planned_end=v["planned_end"],
                     budget=v["budget"],
+                    number=v["number"] or "",
                 )
             except DomainError as exc:
                 header = BY_KEY[exc.field].header if getattr(exc, "field", None) in BY_KEY else ""
@@ -335,7 +407,7 @@ def projects_import(*, actor, content: bytes, filename: str, progress=None) -> O
                             header,
                             cell_text(row.cells.get(header)),
                             str(exc),
-                            kind=kinds()["registered"],
+                            kind=kinds()["library"],
                         )
                     ],
                     outcome,
@@ -357,14 +429,13 @@ def projects_export(user, code: str) -> tuple[str, bytes]:
         .prefetch_related("beneficiaries")
     )
     tables = {name: {v: k for k, v in entries.items()} for name, entries in _tables().items()}
-    wb = Workbook()
-    ws = wb.active
-    ws.title = SHEET
-    write_header(ws, [c.header for c in COLUMNS], BY_HEADER)
+    projects = list(projects)
+    wb, ws = new_workbook(max(1000, len(projects) + 200))
     with translation.override("zh-hans"):
         for number, project in enumerate(projects, start=2):
             values = {
                 **{key: getattr(project, key) for key in COMPARED},
+                "number": project.number,
                 "year": project.year,
                 "name": project.name,
                 "region": project.region_id,

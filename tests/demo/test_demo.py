@@ -182,3 +182,86 @@ def test_demo_keeps_the_2019_month_end_bulletins(demo):
     assert december["funds_disbursed"] == "32067700.00"
     assert december["projects_completed"] == 160
     assert any(b.content["late"] for b in Bulletin.objects.all())  # late steps along the year
+
+
+def test_export_then_import_is_a_no_op_for_every_demo_project(demo):
+    """The demo has twins (same name, year and place); the project number tells them apart."""
+    from collections import Counter
+
+    from django.contrib.auth import get_user_model
+
+    from battlemap.projects.models import Project
+    from battlemap.projects.workbook import projects_export, projects_import
+
+    twins = Counter(Project.objects.values_list("year", "region_id", "name"))
+    assert max(twins.values()) > 1
+    admin = get_user_model().objects.get(username="county_admin")
+    _name, content = projects_export(admin, "341824000000")
+    outcome = projects_import(actor=admin, content=content, filename="库.xlsx")
+    assert (outcome.created, outcome.unchanged) == (0, Project.objects.count())
+    numbers = Counter(
+        (region[:6], year, number)
+        for region, year, number in Project.objects.values_list("region_id", "year", "number")
+    )
+    assert max(numbers.values()) == 1
+
+
+def test_project_owner_files_a_report_on_day_one(demo):
+    """The demo gains projects of this year under way today; the responsible person's
+    login files today's report on one of them."""
+    from django.conf import settings
+    from django.test import Client
+    from django.utils import timezone
+
+    from battlemap.projects.models import Project
+    from battlemap.projects.services import stage_on
+
+    today = timezone.localdate()
+    running = [
+        p for p in Project.objects.filter(year=today.year) if stage_on(p, today) == "under_way"
+    ]
+    assert len(running) >= 2
+    assert all(not p.reports.filter(date__gte=today).exists() for p in running)
+    own = next(
+        p for p in running if p.responsible_user and p.responsible_user.username == "project_owner"
+    )
+    client = Client()
+    assert client.login(username="project_owner", password=settings.DEMO_PASSWORD)
+    page = client.get(f"/projects/{own.pk}/").content.decode()
+    assert f"/projects/{own.pk}/report/" in page
+    response = client.post(
+        f"/projects/{own.pk}/report/",
+        {
+            "date": today.isoformat(),
+            "progress": "50",
+            "work": "路基施工",
+            "amount_paid": "",
+            "problems": "",
+        },
+        follow=True,
+    )
+    assert "日报告已提交" in response.content.decode()
+    assert own.reports.get(date=today).author.username == "project_owner"
+
+
+def test_the_projects_under_way_are_dated_from_the_day_and_deterministic(demo):
+    import datetime as dt
+
+    from battlemap.demo.builder import read_divisions
+    from battlemap.demo.projects import generate_current_projects
+
+    by_village: dict[str, list[str]] = {}
+    for village, number in Household.objects.values_list("village_id", "number"):
+        by_village.setdefault(village, []).append(number)
+    day = dt.date(2031, 5, 20)
+    plans = generate_current_projects(20191130, read_divisions(), by_village, day)
+    assert plans == generate_current_projects(20191130, read_divisions(), by_village, day)
+    assert all(plan.year == 2031 for plan in plans)
+    for plan in plans:
+        started = dict((s, d) for s, d, _doc in plan.stages)["under_way"]
+        assert started < day < plan.planned_end
+        assert all(d < day for d, *_rest in plan.reports)
+    later = generate_current_projects(
+        20191130, read_divisions(), by_village, day + dt.timedelta(days=1)
+    )
+    assert later != plans

@@ -63,7 +63,7 @@ def test_the_template_has_the_columns_and_the_programmes_as_a_list():
     rules = {
         str(v.sqref).split(":")[0]: v.formula1 for v in wb["项目库"].data_validations.dataValidation
     }
-    column = rules["D2"].split("!")[1].split(":")[0].replace("$", "")[0]
+    column = rules["E2"].split("!")[1].split(":")[0].replace("$", "")[0]
     programmes = [c.value for c in wb["代码表"][column]][1:]
     assert len(programmes) == 10 and "产业扶贫工程" in programmes
 
@@ -128,9 +128,10 @@ def test_export_then_import_is_a_no_op_and_formulas_stay_text(county):
     run([project(项目名称='=HYPERLINK("x")'), project(项目名称="临溪", 实施地点代码=V3)])
     admin = personas.county_admin(county.county)
     _name, content = projects_export(admin, "341824000000")
-    cell = read(content)["项目库"]["B2"]
+    cell = read(content)["项目库"]["C2"]
     assert cell.data_type == "s" and cell.value.startswith("=HYPERLINK")
-    assert read(content)["项目库"]["P2"].value == "谋划"
+    assert read(content)["项目库"]["Q2"].value == "谋划"
+    assert read(content)["项目库"]["A2"].value == "341824-2019-0001"
     outcome = projects_import(actor=admin, content=content, filename="e.xlsx")
     assert (outcome.created, outcome.unchanged) == (0, 2)
     township = personas.cadre(county.huayang, username="t", role="township_official")
@@ -139,7 +140,7 @@ def test_export_then_import_is_a_no_op_and_formulas_stay_text(county):
             min_row=2, values_only=True
         )
     )
-    assert [r[2] for r in rows] == [V1]
+    assert [r[3] for r in rows] == [V1]
 
 
 def test_commands_and_the_upload_page(county, tmp_path, capsys, client):
@@ -153,7 +154,7 @@ def test_commands_and_the_upload_page(county, tmp_path, capsys, client):
     call_command("import_projects", str(path), "--quiet")
     assert "新入项目库: 1" in capsys.readouterr().out
     call_command("export_projects", "--region", "341824", str(tmp_path / "out.xlsx"))
-    assert read((tmp_path / "out.xlsx").read_bytes())["项目库"]["B2"].value == "城西村茶叶加工厂"
+    assert read((tmp_path / "out.xlsx").read_bytes())["项目库"]["C2"].value == "城西村茶叶加工厂"
     call_command("template", "projects", str(tmp_path / "t.xlsx"))
     client.force_login(personas.cadre(county.huayang, role="township_official"))
     page = client.get(reverse("exchange:projects-import")).content.decode()
@@ -162,3 +163,70 @@ def test_commands_and_the_upload_page(county, tmp_path, capsys, client):
     assert response.status_code == 302 and "/jobs/" in response["Location"]
     client.force_login(personas.holder(county.county, username="leader", role="leader"))
     assert client.get(reverse("exchange:projects-import")).status_code == 403
+
+
+def test_the_export_is_the_template_with_the_librarys_rows(county):
+    run([project()])
+    admin = personas.county_admin(county.county)
+    exported = read(projects_export(admin, "341824000000")[1])
+    template = read(template_bytes())
+    assert exported.sheetnames == template.sheetnames
+    assert [c.value for c in exported["项目库"][1]] == HEADERS
+
+    def rules(wb):
+        return {
+            (str(v.sqref).split(":")[0], v.formula1)
+            for v in wb["项目库"].data_validations.dataValidation
+        }
+
+    assert rules(exported) == rules(template) and rules(exported)
+    assert [[c.value for c in r] for r in exported["代码表"].iter_rows()] == [
+        [c.value for c in r] for r in template["代码表"].iter_rows()
+    ]
+
+
+def test_projects_are_known_by_their_number(county):
+    """Same name, year and place twice: two projects, told apart by their numbers."""
+    twins = [project(项目编号="3418242019A01"), project(项目编号="3418242019A02")]
+    assert run(twins).created == 2
+    assert sorted(Project.objects.values_list("number", flat=True)) == [
+        "3418242019A01",
+        "3418242019A02",
+    ]
+    again = run(twins)
+    assert (again.created, again.unchanged) == (0, 2)
+    # A new row without a number gets Battlemap's own; the provincial ones stay.
+    assert run([project(项目名称="临溪村道路", 实施地点代码=V3)]).created == 1
+    assert Project.objects.get(name="临溪村道路").number == "341824-2019-0001"
+    # Without a number, a name the library holds twice is ambiguous: the number is asked for.
+    errors = refused([project()])
+    assert errors[0].column == "项目名称" and "项目编号" in errors[0].reason
+    assert errors[0].kind == "与项目库冲突"
+    changed = refused([project(项目编号="3418242019A01", **{"概算投资（元）": 1})])
+    assert changed[0].column == "概算投资（元）" and changed[0].kind == "与项目库冲突"
+    repeated = refused([project(项目编号="X1"), project(项目编号="X1", 项目名称="另一个")])
+    assert {(e.row, e.column) for e in repeated} == {(2, "项目编号"), (3, "项目编号")}
+
+
+def test_the_number_is_unique_in_a_county_and_year(county):
+    from django.db import IntegrityError, transaction
+
+    from battlemap.core.errors import Conflict
+    from tests.factories import make_project
+
+    first = make_project(county.v1, "甲")
+    second = make_project(county.v3, "乙")
+    assert (first.number, second.number) == ("341824-2019-0001", "341824-2019-0002")
+    assert make_project(county.v1, "丙", year=2020).number == "341824-2020-0001"
+    with pytest.raises(Conflict, match="341824-2019-0001"):
+        make_project(county.v1, "丁", number="341824-2019-0001")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Project.objects.filter(pk=second.pk).update(number=first.number)
+
+
+def test_planned_dates_ahead_go_in_as_excel_dates_too(county, today):
+    """A plan's dates lie ahead: as Excel date cells (what an export writes) as well as text."""
+    ahead = dt.datetime.combine(today + dt.timedelta(days=300), dt.time())
+    outcome = run([project(年度=today.year, 计划开工=ahead, 计划完工=ahead)])
+    assert outcome.created == 1
+    assert Project.objects.get().planned_end == ahead.date()

@@ -129,3 +129,18 @@ def test_new_project_form_offers_and_accepts_only_the_users_places(world):
     cadre = Client()
     cadre.force_login(personas.cadre(world.v1))
     assert cadre.get("/projects/new/").status_code == 403
+
+
+def test_the_project_number_is_shown_and_searchable(world):
+    from tests.factories import make_project
+
+    other = make_project(world.v3, "临溪村安全饮水工程", number="P-2019-077")
+    page = world.admin.get("/projects/?q=2019-0001").content.decode()
+    assert world.project.number == "341824-2019-0001"
+    assert world.project.number in page and other.name not in page
+    page = world.admin.get("/projects/?q=p-2019-07").content.decode()
+    assert other.name in page and world.project.name not in page
+    assert "P-2019-077" in world.admin.get(f"/projects/{other.pk}/").content.decode()
+    api = world.admin.get("/api/v1/projects/?number=P-2019-077").json()
+    rows = api["results"] if isinstance(api, dict) else api
+    assert [r["number"] for r in rows] == ["P-2019-077"]

@@ -4,6 +4,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from battlemap.audit.models import AuditRecord
 from battlemap.core.errors import Conflict, Forbidden, ValidationFailed
@@ -305,4 +306,5 @@ def test_writes_check_the_actors_role(world):
     to_under_way(project)
     with pytest.raises(Forbidden):
         s.report_file(actor=outsider, project=project, date=D(2019, 3, 2), progress=1, work="x")
-    s.report_file(actor=cadre, project=project, date=D(2019, 3, 2), progress=1, work="x")
+    # A person files within the back-dating limit: today (the project is still under way).
+    s.report_file(actor=cadre, project=project, date=timezone.localdate(), progress=1, work="x")

@@ -185,6 +185,7 @@ OBJECT_ENDPOINTS = [
         lambda w, o: f"/projects/{o.pk}/report/",
         scope=VIEW_PROJECTS,
         action=FILE_REPORT,
+        ok={"*": 302},  # a planned project: back to its page, which says why
     ),
     *[
         Endpoint(

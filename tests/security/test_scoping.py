@@ -26,6 +26,7 @@ from battlemap.accounts.services import household_assign
 from battlemap.audit.actions import VIEW_AUDIT
 from battlemap.audit.models import AuditRecord
 from battlemap.board.bulletins import bulletin_generate
+from battlemap.board.models import Bulletin
 from battlemap.core.actions import declared_actions
 from battlemap.core.kinds import KINDS
 from battlemap.projects.actions import EDIT_PROJECTS, FILE_REPORT, VIEW_PROJECTS
@@ -215,7 +216,9 @@ def held_over(world, persona: str, obj) -> set[str]:
     if role == Role.PAIRED_CADRE:  # the household and its members
         household = getattr(obj, "household", None) if not isinstance(obj, type(where)) else obj
         return SPEC[role] if household == where else set()
-    return SPEC[role] if code_of(obj).startswith(where.prefix) else set()
+    # A bulletin is read below its region too (a village reads its township's and county's).
+    above = isinstance(obj, Bulletin) and where.code.startswith(obj.region.prefix)
+    return SPEC[role] if code_of(obj).startswith(where.prefix) or above else set()
 
 
 class Denied(int):

@@ -1,8 +1,10 @@
-"""battlemap demo: build the demo county (绩溪县) with its synthetic 2014–2020 history."""
+"""battlemap demo: build the demo county (绩溪县) with its synthetic 2014–2020 history,
+and a few projects of this year under way today."""
 
 import time
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from battlemap.demo.builder import generate
@@ -36,7 +38,10 @@ class Command(BaseCommand):
             )
         started = time.monotonic()
         self.stdout.write(_("正在生成演示县（规模×%(s)d）……") % {"s": options["scale"]})
-        scenario = generate(seed=options["seed"], scale=options["scale"])
+        # The projects under way are dated from today; the history is fixed.
+        scenario = generate(
+            seed=options["seed"], scale=options["scale"], today=timezone.localdate()
+        )
         self.stdout.write(
             _("正在写入：%(h)d户，%(p)d人……")
             % {"h": len(scenario.households), "p": len(scenario.persons)}
