@@ -6,6 +6,7 @@ role that may reveal it, and records that it did (registry.personal).
 """
 
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -30,6 +31,13 @@ from .personal import household_phone_reveal, person_id_reveal
 from .selectors import household_incomes
 from .services import household_update
 from .status import KIND_STATE
+
+
+def _never_stored(response: Response) -> Response:
+    """A clear number must not stay in a browser's or a proxy's cache (Cache-Control:
+    no-store, as the household file's reveal answers)."""
+    add_never_cache_headers(response)
+    return response
 
 
 class EventSerializer(serializers.ModelSerializer):
@@ -224,7 +232,9 @@ class HouseholdViewSet(viewsets.ReadOnlyModelViewSet):
     def reveal(self, request, pk=None):
         """The household's phone number in clear; the look is recorded in the audit trail."""
         household = self.get_object()
-        return Response({"phone": household_phone_reveal(actor=request.user, household=household)})
+        return _never_stored(
+            Response({"phone": household_phone_reveal(actor=request.user, household=household)})
+        )
 
 
 class PersonViewSet(viewsets.ReadOnlyModelViewSet):
@@ -251,4 +261,6 @@ class PersonViewSet(viewsets.ReadOnlyModelViewSet):
     def reveal(self, request, pk=None):
         """The person's ID number in clear; the look is recorded in the audit trail."""
         person = self.get_object()
-        return Response({"id_number": person_id_reveal(actor=request.user, person=person)})
+        return _never_stored(
+            Response({"id_number": person_id_reveal(actor=request.user, person=person)})
+        )
