@@ -249,3 +249,32 @@ def test_the_address_comes_from_x_forwarded_for_only_when_told(settings):
     settings.LOGIN_TRUST_X_FORWARDED_FOR = True
     # The proxy appends the address it saw: the last entry is the one it vouches for.
     assert client_address(request) == "172.16.0.5"
+
+
+@pytest.mark.django_db
+def test_a_success_inside_a_burst_frees_no_slots():
+    """The right password's check started first; wrong ones came after it. Its success
+    must not clear their count: the burst still gets no more than the limit's checks."""
+    from battlemap.accounts import lockout
+
+    limit = settings.LOCKOUT_FAILURES
+    right = lockout.attempt_begin("cadre")
+    wrong = [lockout.attempt_begin("cadre") for _ in range(limit - 1)]
+    assert None not in wrong
+    assert lockout.attempt_begin("cadre") is None  # the sixth of the burst: refused
+    lockout.attempt_succeeded(right)
+    for attempt in wrong:
+        lockout.attempt_failed(attempt)
+    assert lockout.attempt_begin("cadre") is None
+    assert lockout.locked_until("cadre") is not None
+
+
+@pytest.mark.django_db
+def test_a_success_after_the_last_attempt_starts_the_count_again():
+    from battlemap.accounts import lockout
+
+    for _ in range(settings.LOCKOUT_FAILURES - 2):
+        lockout.attempt_failed(lockout.attempt_begin("cadre"))
+    lockout.attempt_succeeded(lockout.attempt_begin("cadre"))
+    assert lockout.failures_left("cadre") == settings.LOCKOUT_FAILURES
+    assert lockout.locked_until("cadre") is None
