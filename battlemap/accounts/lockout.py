@@ -93,8 +93,9 @@ def attempt_begin(username: str, request=None) -> Attempt | None:
     with transaction.atomic():
         LoginThrottle.objects.bulk_create([LoginThrottle(username=username)], ignore_conflicts=True)
         rows = LoginThrottle.objects.filter(username=username)
-        # A lock that ran out starts a new count.
-        rows.filter(locked_until__lte=now).update(failures=0, attempts=0, locked_until=None)
+        # A lock that ran out starts a new count (`attempts` keeps numbering: an attempt
+        # still running from before must not take a new one's number).
+        rows.filter(locked_until__lte=now).update(failures=0, locked_until=None)
         limit = settings.LOCKOUT_FAILURES
         taken = rows.filter(failures__lt=limit).update(
             failures=F("failures") + 1, attempts=F("attempts") + 1
