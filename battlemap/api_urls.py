@@ -1,5 +1,6 @@
 """The REST API under /api/v1/, with its OpenAPI schema and browsable docs."""
 
+from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
@@ -23,7 +24,14 @@ urlpatterns = [
     path("board/<str:code>/", board_api.RegionBoard.as_view(), name="board-region"),
     path("board/<str:code>/trend/", board_api.RegionTrend.as_view(), name="board-trend"),
     path("board/<str:code>/geo/", board_api.RegionGeometry.as_view(), name="board-geo"),
+    # Logged-in users only (SPECTACULAR_SETTINGS["SERVE_PERMISSIONS"]): the schema maps the
+    # registry's data model, and a county's installation serves its own staff, not the world.
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's start-up script as a file: no inline script (CSP).
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
+    # A person reads it in a browser: without a session, to the login page and back.
+    path(
+        "docs/",
+        login_required(SpectacularSwaggerSplitView.as_view(url_name="schema")),
+        name="api-docs",
+    ),
 ]

@@ -141,10 +141,19 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
     "django.contrib.auth.hashers.ScryptPasswordHasher",
 ]
-# Username and password, refused while the username is locked (accounts/lockout.py).
+# Username and password, refused while the username or address is locked (accounts/lockout.py).
 AUTHENTICATION_BACKENDS = ["battlemap.accounts.backends.LockoutModelBackend"]
 LOCKOUT_FAILURES = env_int("BATTLEMAP_LOCKOUT_FAILURES", 5)
 LOCKOUT_MINUTES = env_int("BATTLEMAP_LOCKOUT_MINUTES", 15)
+# Failed logins from one network address (any usernames) within a window of
+# LOGIN_ADDRESS_MINUTES, after which that address is refused until the window ends. Generous:
+# a county network puts a whole township behind one address. 0 turns the limit off.
+LOGIN_ADDRESS_FAILURES = env_int("BATTLEMAP_LOGIN_ADDRESS_FAILURES", 50)
+LOGIN_ADDRESS_MINUTES = env_int("BATTLEMAP_LOGIN_ADDRESS_MINUTES", 15)
+# Behind the county's reverse proxy every client has the proxy's address: take the client's
+# from the last X-Forwarded-For entry (the one the proxy appends). Only behind a proxy that
+# sets it, or a client could name any address it likes.
+LOGIN_TRUST_X_FORWARDED_FOR = env_bool("BATTLEMAP_TRUST_X_FORWARDED_FOR", False)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -194,6 +203,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "挂图作战 REST API: regions, registry and the figures derived from them.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and Swagger UI answer logged-in users (session or token) only.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     # Swagger UI from the installed package, never from a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

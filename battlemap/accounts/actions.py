@@ -30,6 +30,7 @@ declare_audit_labels(
         "user.password_reset": _("重置密码"),
         "user.password_change": _("修改密码"),
         "user.lock": _("登录失败过多，账户锁定"),
+        "user.login": _("登录"),
         "token.create": _("创建接口令牌"),
         "token.revoke": _("撤销接口令牌"),
     },

@@ -14,6 +14,7 @@ from battlemap.accounts.actions import MANAGE_USERS
 from battlemap.regions.models import Region
 
 from . import lockout
+from .services import user_login
 from .workbook import assignable_roles
 
 
@@ -32,11 +33,14 @@ class LoginForm(AuthenticationForm):
             if until is not None:
                 raise self.locked_error(until)
         try:
-            return super().clean()
+            cleaned = super().clean()
         except ValidationError as error:
             until = lockout.locked_until(username) if username else None
             if until is not None:
                 raise self.locked_error(until) from None
+            until = lockout.address_blocked_until(lockout.client_address(self.request))
+            if until is not None:
+                raise self.address_error(until) from None
             left = lockout.failures_left(username) if username else 0
             if username and 0 < left < settings.LOCKOUT_FAILURES:
                 raise ValidationError(
@@ -50,6 +54,21 @@ class LoginForm(AuthenticationForm):
                     ]
                 ) from None
             raise
+        if self.user_cache is not None:
+            # The form is valid, so the view logs the user in (the admin's too, staff only).
+            user_login(actor=self.user_cache, address=lockout.client_address(self.request))
+        return cleaned
+
+    def address_error(self, until) -> ValidationError:
+        minutes = max(1, math.ceil((until - timezone.now()).total_seconds() / 60))
+        return ValidationError(
+            _(
+                "该网络地址登录失败次数过多，暂停从此地址登录。请在%(t)s之后（约%(left)d分钟后）"
+                "重试；如需立即登录，请联系管理员。"
+            ),
+            code="address_locked",
+            params={"t": timezone.localtime(until).strftime("%H:%M"), "left": minutes},
+        )
 
     def locked_error(self, until) -> ValidationError:
         minutes = max(1, math.ceil((until - timezone.now()).total_seconds() / 60))

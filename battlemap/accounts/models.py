@@ -11,7 +11,14 @@ from battlemap.regions.models import Region
 from .actions import MANAGE_USERS
 from .roles import HOUSEHOLD_ROLES, REGION_ROLES, Role
 
-__all__ = ["ApiToken", "HouseholdAssignment", "LoginThrottle", "Role", "RoleAssignment"]
+__all__ = [
+    "AddressThrottle",
+    "ApiToken",
+    "HouseholdAssignment",
+    "LoginThrottle",
+    "Role",
+    "RoleAssignment",
+]
 
 
 class RoleAssignmentQuerySet(ScopedQuerySet):
@@ -134,10 +141,14 @@ class ApiToken(models.Model):
 
 
 class LoginThrottle(models.Model):
-    """Failed logins of one username: after too many, the account is locked for a while."""
+    """Failed logins of one username: after too many, the account is locked for a while.
+
+    `failures` counts attempts whose password was (or is being) checked, taken before the
+    check; `attempts` numbers every attempt, refused ones included (lockout.py)."""
 
     username = models.CharField(_("用户名"), max_length=150, unique=True)
     failures = models.PositiveIntegerField(_("连续失败次数"), default=0)
+    attempts = models.PositiveIntegerField(_("尝试次数"), default=0)
     last_failure_at = models.DateTimeField(_("最近失败时间"), null=True, blank=True)
     locked_until = models.DateTimeField(_("锁定至"), null=True, blank=True)
 
@@ -147,3 +158,18 @@ class LoginThrottle(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username} {self.failures}"
+
+
+class AddressThrottle(models.Model):
+    """Failed logins from one network address within a window (lockout.py)."""
+
+    address = models.CharField(_("网络地址"), max_length=45, unique=True)
+    failures = models.PositiveIntegerField(_("失败次数"), default=0)
+    window_started_at = models.DateTimeField(_("计数开始时间"))
+
+    class Meta:
+        verbose_name = _("地址登录失败记录")
+        verbose_name_plural = _("地址登录失败记录")
+
+    def __str__(self) -> str:
+        return f"{self.address} {self.failures}"

@@ -282,6 +282,17 @@ def user_password_reset(*, actor, user) -> str:
     return password
 
 
+def user_login(*, actor, address: str) -> None:
+    """Write a successful login to the audit trail (the session itself is Django's)."""
+    audit_record(
+        actor=actor,
+        action="user.login",
+        obj=actor,
+        region_code=_user_region_of_record(actor),
+        after={"username": actor.get_username(), "address": address},
+    )
+
+
 def _user_region_of_record(user) -> str:
     """Filed under the user's first assignment, read afresh (the user may be inactive)."""
     first = RoleAssignment.objects.filter(user=user).order_by("region_id").first()

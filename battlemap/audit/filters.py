@@ -4,11 +4,12 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from battlemap.core.codes import normalize_code, prefix_of
+from battlemap.core.filters import ScopedFilterSet
 
 from .models import AuditRecord
 
 
-class AuditFilter(django_filters.FilterSet):
+class AuditFilter(ScopedFilterSet):
     user = django_filters.CharFilter(field_name="actor_label", label=_("操作者（用户名）"))
     action = django_filters.CharFilter(
         method="filter_action", label=_("操作（如 household 或 person.reveal）")

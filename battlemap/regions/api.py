@@ -4,6 +4,8 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers, viewsets
 
+from battlemap.core.filters import ScopedFilterSet
+
 from .models import Region
 
 
@@ -13,7 +15,7 @@ class RegionSerializer(serializers.ModelSerializer):
         fields = ["code", "name", "level", "parent"]
 
 
-class RegionFilter(django_filters.FilterSet):
+class RegionFilter(ScopedFilterSet):
     within = django_filters.CharFilter(
         method="filter_within", label=_("区划代码前缀（6、9或12位）")
     )

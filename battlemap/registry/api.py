@@ -6,14 +6,23 @@ role that may reveal it, and records that it did (registry.personal).
 """
 
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+)
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from battlemap.core import crypto
+from battlemap.core.api import PreconditionFailed, if_match_version, version_etag
+from battlemap.core.errors import StaleWrite
 from battlemap.core.scoping import user_can
 from battlemap.registry.actions import EDIT_REGISTRY
 
@@ -23,6 +32,13 @@ from .personal import household_phone_reveal, person_id_reveal
 from .selectors import household_incomes
 from .services import household_update
 from .status import KIND_STATE
+
+
+def _never_stored(response: Response) -> Response:
+    """A clear number must not stay in a browser's or a proxy's cache (Cache-Control:
+    no-store, as the household file's reveal answers)."""
+    add_never_cache_headers(response)
+    return response
 
 
 class EventSerializer(serializers.ModelSerializer):
@@ -55,6 +71,7 @@ class PersonSerializer(serializers.ModelSerializer):
             "labour",
             "joined_on",
             "left_on",
+            "version",
         ]
 
     @extend_schema_field(serializers.CharField())
@@ -69,7 +86,7 @@ class HouseholdSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Household
-        fields = ["id", "number", "village", "village_name", "main_cause", "status"]
+        fields = ["id", "number", "village", "village_name", "main_cause", "status", "version"]
 
     @extend_schema_field(serializers.ChoiceField(choices=["poor", "exited", "removed", "none"]))
     def get_status(self, household) -> str:
@@ -120,7 +137,8 @@ class HouseholdDetailSerializer(HouseholdSerializer):
 
 
 class HouseholdUpdateSerializer(serializers.Serializer):
-    """What PATCH may change; `version` is the one read, so no edit overwrites another."""
+    """What PATCH may change; `version` is the one read (or `If-Match` names it), so no edit
+    overwrites another."""
 
     version = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
@@ -160,29 +178,64 @@ class HouseholdViewSet(viewsets.ReadOnlyModelViewSet):
             return HouseholdUpdateSerializer
         return HouseholdDetailSerializer if self.action == "retrieve" else HouseholdSerializer
 
-    @extend_schema(request=HouseholdUpdateSerializer, responses=HouseholdDetailSerializer)
+    def retrieve(self, request, *args, **kwargs):
+        """One household with its members, events and incomes; the ETag names its version."""
+        response = super().retrieve(request, *args, **kwargs)
+        response["ETag"] = version_etag(response.data["version"])
+        return response
+
+    @extend_schema(
+        request=HouseholdUpdateSerializer,
+        parameters=[
+            OpenApiParameter(
+                "If-Match",
+                OpenApiTypes.STR,
+                OpenApiParameter.HEADER,
+                description=_("读取时的 ETag；可代替请求体中的 version"),
+            )
+        ],
+        responses={
+            200: HouseholdDetailSerializer,
+            409: OpenApiResponse(description=_("请求体中的 version 已过期")),
+            412: OpenApiResponse(description=_("If-Match 中的 ETag 已过期")),
+        },
+    )
     def partial_update(self, request, pk=None):
-        """Change a household's note, phone or basic guarantees (409 if someone else
-        changed it since `version` was read)."""
+        """Change a household's note, phone or basic guarantees. The version read goes in
+        `If-Match` (its ETag: 412 if someone else changed it since) or in the body's
+        `version` (409 if so)."""
         household = self.get_object()
         if not user_can(request.user, EDIT_REGISTRY, household):
             raise PermissionDenied(_("您的角色无权执行此操作。"))
+        matched = if_match_version(request, household.version)
         data = HouseholdUpdateSerializer(data=request.data)
+        if matched is not None:
+            data.fields["version"].required = False
         data.is_valid(raise_exception=True)
         changes = dict(data.validated_data)
-        version = changes.pop("version")
-        household_update(
-            actor=request.user, household=household, expected_version=version, **changes
-        )
+        version = changes.pop("version", matched)
+        try:
+            household_update(
+                actor=request.user, household=household, expected_version=version, **changes
+            )
+        except StaleWrite:
+            if matched is not None:
+                # Another write landed between the If-Match check and ours: the same 412.
+                raise PreconditionFailed() from None
+            raise
         household = self.get_queryset().get(pk=household.pk)
-        return Response(HouseholdDetailSerializer(household).data)
+        response = Response(HouseholdDetailSerializer(household).data)
+        response["ETag"] = version_etag(household.version)
+        return response
 
     @extend_schema(request=None, responses=PhoneSerializer)
     @action(detail=True, methods=["post"])
     def reveal(self, request, pk=None):
         """The household's phone number in clear; the look is recorded in the audit trail."""
         household = self.get_object()
-        return Response({"phone": household_phone_reveal(actor=request.user, household=household)})
+        return _never_stored(
+            Response({"phone": household_phone_reveal(actor=request.user, household=household)})
+        )
 
 
 class PersonViewSet(viewsets.ReadOnlyModelViewSet):
@@ -198,9 +251,17 @@ class PersonViewSet(viewsets.ReadOnlyModelViewSet):
             .order_by("household_id", "id")
         )
 
+    def retrieve(self, request, *args, **kwargs):
+        """One person; the ETag names their version."""
+        response = super().retrieve(request, *args, **kwargs)
+        response["ETag"] = version_etag(response.data["version"])
+        return response
+
     @extend_schema(request=None, responses=IdNumberSerializer)
     @action(detail=True, methods=["post"])
     def reveal(self, request, pk=None):
         """The person's ID number in clear; the look is recorded in the audit trail."""
         person = self.get_object()
-        return Response({"id_number": person_id_reveal(actor=request.user, person=person)})
+        return _never_stored(
+            Response({"id_number": person_id_reveal(actor=request.user, person=person)})
+        )

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from battlemap.core import crypto
 from battlemap.core.codes import normalize_code, prefix_of
+from battlemap.core.filters import ScopedFilterSet
 from battlemap.core.idnumber import normalize as normalize_id_number
 
 from .models import Household, Person
@@ -24,7 +25,7 @@ def _region(queryset, field, value):
     return queryset.filter(**{f"{field}__startswith": prefix_of(code)})
 
 
-class HouseholdFilter(django_filters.FilterSet):
+class HouseholdFilter(ScopedFilterSet):
     region = django_filters.CharFilter(method="filter_region", label=_("区划代码（6、9或12位）"))
     status = django_filters.ChoiceFilter(
         method="filter_status",
@@ -76,7 +77,7 @@ class HouseholdFilter(django_filters.FilterSet):
         return super().filter_queryset(queryset.with_status_on(date))
 
 
-class PersonFilter(django_filters.FilterSet):
+class PersonFilter(ScopedFilterSet):
     region = django_filters.CharFilter(method="filter_region", label=_("区划代码（6、9或12位）"))
     present_on = django_filters.DateFilter(method="filter_present", label=_("在该日期为家庭成员"))
 

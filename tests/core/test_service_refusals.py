@@ -27,6 +27,7 @@ D = dt.date
 NOT_CHECKED = {
     "battlemap.audit.services.audit_record": "writes the audit row of a checked service",
     "battlemap.audit.services.audit_record_many": "writes the audit rows of a checked service",
+    "battlemap.accounts.services.user_login": "records the actor's own login, after the password",
 }
 
 

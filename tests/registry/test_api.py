@@ -314,3 +314,91 @@ def test_query_count_does_not_grow_with_rows(world):
     household_event_add(actor=ACTOR, household=world.h["H1"], kind="exited", date=D(2021, 1, 1))
     person_add(actor=ACTOR, household=world.h["H1"], **member("之孙子"))
     assert query_counts() == small
+
+
+# --- filters naming an object: outside the scope answers like nothing ------------------------------
+
+
+def choice_filters():
+    """(list URL, parameter, model) for every filter of the API that names an object."""
+    from django.urls import reverse
+    from django_filters.filters import QuerySetRequestMixin
+
+    from battlemap.api_urls import router
+
+    found = []
+    for _prefix, viewset, basename in router.registry:
+        filterset_class = getattr(viewset, "filterset_class", None)
+        if filterset_class is None:
+            continue
+        for name, flt in filterset_class.base_filters.items():
+            if isinstance(flt, QuerySetRequestMixin):
+                model = flt.queryset.model if flt.queryset is not None else flt.model
+                found.append((reverse(f"{basename}-list"), name, model))
+    return found
+
+
+def test_the_api_has_filters_that_name_objects():
+    names = {(url, name) for url, name, _model in choice_filters()}
+    assert ("/api/v1/persons/", "household") in names
+    assert ("/api/v1/regions/", "parent") in names
+
+
+@pytest.mark.parametrize("url,name,model", choice_filters())
+def test_a_filter_naming_a_hidden_object_answers_like_a_missing_one(world, url, name, model):
+    """`?household=<a household of another village>` must not tell that it exists."""
+    manager = model._default_manager
+    hidden = manager.exclude(pk__in=manager.visible_to(world.cadre).values("pk")).first()
+    assert hidden is not None
+    missing = "999999999" if isinstance(hidden.pk, int) else "349999999999"
+    assert not manager.filter(pk=missing).exists()
+    shown = client_for(world.cadre).get(f"{url}?{name}={hidden.pk}")
+    absent = client_for(world.cadre).get(f"{url}?{name}={missing}")
+    assert (shown.status_code, shown.json()) == (absent.status_code, absent.json())
+    # And what the user may see still filters.
+    own = manager.visible_to(world.cadre).first()
+    if own is not None:
+        assert client_for(world.cadre).get(f"{url}?{name}={own.pk}").status_code == 200
+
+
+def test_the_household_filter_of_persons_keeps_working(world):
+    household = world.h["H1"]
+    data = get(world.cadre, f"/api/v1/persons/?household={household.pk}")
+    assert data["count"] == household.members.count()
+    data = get(world.boss, "/api/v1/regions/?parent=341824100000")
+    assert [r["code"] for r in data["results"]] == ["341824100201", "341824100202"]
+
+
+def test_every_filterset_is_scoped():
+    """A new FilterSet that forgot the base would bring the oracle back."""
+    import django_filters
+
+    from battlemap.core.filters import ScopedFilterSet
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    ours = {c for c in subclasses(django_filters.FilterSet) if c.__module__.startswith("battlemap")}
+    assert {c.__name__ for c in ours} >= {"HouseholdFilter", "PersonFilter", "RegionFilter"}
+    assert [c for c in ours if not issubclass(c, ScopedFilterSet)] == []
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/households/?region={code}",
+        "/api/v1/persons/?region={code}",
+        "/api/v1/regions/?within={code}",
+        "/api/v1/projects/?region={code}",
+        "/api/v1/audit/?region={code}",
+    ],
+)
+def test_region_filters_answer_alike_for_hidden_and_missing_regions(world, url):
+    """Filters by code prefix: another township's code and one that does not exist."""
+    official = personas.cadre(world.huayang, username="tw", role="township_official")
+    for user in (world.cadre, official):
+        hidden = client_for(user).get(url.format(code=world.v3.code))  # 临溪镇's village
+        missing = client_for(user).get(url.format(code="341824199999"))
+        assert (hidden.status_code, hidden.json()) == (missing.status_code, missing.json())

@@ -343,3 +343,23 @@ def test_a_user_changes_their_own_password(county, cadre):
         },
     )
     assert wrong.status_code == 200 and not cadre.check_password("x-new-pw-4567")
+
+
+def test_successful_logins_are_audited_with_the_address(county, cadre):
+    from battlemap.audit.actions import action_label
+
+    client = Client()
+    assert login(client, "cadre", "wrong").status_code == 200
+    assert not AuditRecord.objects.filter(action="user.login").exists()
+    response = client.post(
+        "/login/", {"username": "cadre", "password": PASSWORD}, REMOTE_ADDR="10.2.3.4"
+    )
+    assert response.status_code == 302
+    record = AuditRecord.objects.get(action="user.login")
+    assert record.object_id == str(cadre.pk) and record.actor_id == cadre.pk
+    assert record.region_code == cadre_region(cadre)
+    assert record.after == {"username": "cadre", "address": "10.2.3.4"}
+    assert action_label("user.login") != "user.login"  # a label in words, not the code
+    # The admin's login too; a refused one (not staff) is no login.
+    assert Client().post("/admin/login/", {"username": "cadre", "password": PASSWORD})
+    assert AuditRecord.objects.filter(action="user.login").count() == 1
