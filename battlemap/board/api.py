@@ -10,10 +10,10 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from battlemap.core.figures import INDICATORS, default_indicator, key_figures
 from battlemap.regions.geometry import feature_collection
 
 from . import selectors
-from .indicators import DEFAULT_INDICATOR, INDICATORS, KEY_FIGURES
 from .selectors import breadcrumb, region_for
 
 DATE = OpenApiParameter("date", OpenApiTypes.DATE, description="YYYY-MM-DD, default today")
@@ -44,8 +44,8 @@ class IndicatorList(APIView):
     def get(self, request):
         return Response(
             {
-                "default": DEFAULT_INDICATOR,
-                "key_figures": list(KEY_FIGURES),
+                "default": default_indicator(),
+                "key_figures": list(key_figures()),
                 "indicators": [item.as_dict() for item in INDICATORS.values()],
             }
         )
@@ -57,7 +57,7 @@ class RegionBoard(APIView):
     @extend_schema(parameters=[DATE, INDICATOR], responses=OpenApiTypes.OBJECT)
     def get(self, request, code: str):
         region = region_for(request.user, code)
-        indicator = request.query_params.get("indicator") or DEFAULT_INDICATOR
+        indicator = request.query_params.get("indicator") or default_indicator()
         if indicator not in INDICATORS:
             raise ValidationError({"indicator": _("未知的指标。")})
         date = date_param(request)

@@ -17,7 +17,6 @@ class BoardConfig(AppConfig):
 
         from battlemap.core.changes import on_villages_changed
 
-        from . import project_measures, sources  # noqa: F401  (register the measures)
         from .rollups import refresh_villages
 
         on_villages_changed(refresh_villages)

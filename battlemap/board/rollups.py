@@ -17,10 +17,10 @@ from battlemap.audit.services import audit_record
 from battlemap.core.bulk import bulk_insert
 from battlemap.core.codes import PREFIX_LENGTH, level_of
 from battlemap.core.codes import prefix_of as region_prefix
+from battlemap.core.figures import village_deltas
 from battlemap.core.scoping import system_only
 from battlemap.regions.models import Region
 
-from .measures import village_deltas
 from .models import Figure
 
 Series = dict[dt.date, int]  # date -> change on that date

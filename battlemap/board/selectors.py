@@ -4,12 +4,10 @@ import datetime as dt
 
 from django.db import connection
 
-from battlemap.projects.selectors import project_figures
+from battlemap.core.figures import COMPUTED, INDICATORS, MEASURES, READERS, summary_indicators
 from battlemap.regions.models import Region
 from battlemap.regions.selectors import get_region_for
 
-from .indicators import INDICATORS
-from .measures import COMPUTED, MEASURES, READERS
 from .models import Figure
 
 
@@ -99,31 +97,17 @@ def value_at(steps: list[tuple[dt.date, int]], date: dt.date) -> int:
 
 
 def region_summary(region, date: dt.date) -> dict:
-    """The key figures of a region on a date (`battlemap stats`, the map, bulletins): the
-    registry's from the rollups, the projects' of the date's year from the project
-    tables (a year's projects are a few hundred rows; money is summed exactly)."""
-    measures = measures_on(region.code, date, STATS_MEASURES)
-    population = measures["rural_population"]
+    """The figures of a region on a date for `battlemap stats` and reports: every indicator
+    the apps declared for summaries, exact (counts, money in 元, unrounded fractions),
+    from the same measures the map reads."""
+    items = summary_indicators()
+    names = {n for item in items for n in (item.numerator, item.denominator) if n}
+    measures = measures_on(region.code, date, names)
     return {
         "region": region.code,
         "date": date.isoformat(),
-        **{name: measures[name] for name in STATS_MEASURES[:5]},
-        "poverty_incidence": measures["persons_poor"] / population if population else None,
-        "poor_villages": measures["poor_villages"],
-        "poor_villages_exited": measures["poor_villages_exited"],
-        **project_figures(region, date),
+        **{item.name: item.exact(measures) for item in items},
     }
-
-
-STATS_MEASURES = (
-    "households_registered",
-    "persons_registered",
-    "households_poor",
-    "persons_poor",
-    "rural_population",
-    "poor_villages",
-    "poor_villages_exited",
-)
 
 
 def indicator_values(measures: dict[str, int]) -> dict:

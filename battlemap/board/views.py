@@ -26,6 +26,7 @@ from battlemap.audit.actions import VIEW_AUDIT
 from battlemap.core import crypto
 from battlemap.core.codes import Level
 from battlemap.core.errors import Forbidden
+from battlemap.core.figures import INDICATORS, default_indicator, key_figures
 from battlemap.core.scoping import user_can
 from battlemap.regions.actions import VIEW_REGISTRY
 from battlemap.regions.models import Region
@@ -39,7 +40,6 @@ from battlemap.registry.selectors import get_household_for, household_incomes
 from battlemap.registry.status import KIND_STATE, POOR, state_label, state_on
 
 from . import selectors
-from .indicators import DEFAULT_INDICATOR, INDICATORS, KEY_FIGURES
 from .sections import household_sections
 
 PAGE_SIZE = 50
@@ -58,7 +58,7 @@ def page_date(request: HttpRequest) -> tuple[dt.date, dt.date]:
 
 def page_indicator(request: HttpRequest) -> str:
     name = request.GET.get("indicator")
-    return name if name in INDICATORS else DEFAULT_INDICATOR
+    return name if name in INDICATORS else default_indicator()
 
 
 def _url(name: str, code: str, **params) -> str:
@@ -76,19 +76,8 @@ def region_link(region: dict | Region, date: dt.date, indicator: str) -> str:
 
 
 def records_link(region: Region, indicator, date: dt.date) -> str | None:
-    """The rows behind a figure: the households it counts, or the regions it rates."""
-    if indicator.records in ("registered", "poor"):
-        return _url(
-            "board:households", region.code, status=indicator.records, date=date.isoformat()
-        )
-    if indicator.records == "projects":
-        query = urlencode({"region": region.prefix, "year": date.year})
-        return reverse("projects:list") + f"?{query}"
-    if indicator.records == "poor_villages":
-        if region.level == Level.VILLAGE:
-            return None
-        return _url("board:map", region.code, date=date.isoformat(), indicator=indicator.name)
-    return None
+    """The rows behind a figure, where the app that declared the indicator lists them."""
+    return indicator.records_link(region, date) if indicator.records_link else None
 
 
 def _detail(measures: dict, name: str | None, indicator) -> int | None:
@@ -109,7 +98,7 @@ def board_context(request: HttpRequest, region: Region) -> dict:
     data["today"] = today.isoformat()
 
     figures = []
-    for name in KEY_FIGURES:
+    for name in key_figures():
         item = INDICATORS[name]
         figures.append(
             {
@@ -150,7 +139,7 @@ def board_context(request: HttpRequest, region: Region) -> dict:
             {**crumb, "url": region_link(crumb, date, indicator)} for crumb in data["breadcrumb"]
         ],
         "meta": {
-            "key_figures": list(KEY_FIGURES),
+            "key_figures": list(key_figures()),
             "indicators": {name: item.as_dict() for name, item in INDICATORS.items()},
             "ui": {"loadFailed": _("数据加载失败，请检查网络后刷新页面。")},
         },
@@ -216,7 +205,7 @@ def household_list(request, code: str):
             "date": date,
             "today": today,
             "breadcrumb": [
-                {**crumb, "url": region_link(crumb, date, DEFAULT_INDICATOR)}
+                {**crumb, "url": region_link(crumb, date, default_indicator())}
                 for crumb in selectors.breadcrumb(request.user, region)
             ],
             "filterset": filterset,
@@ -392,7 +381,7 @@ def render_household_file(request, household: Household, revealed: dict | None =
             "incomes": household_incomes(household),
             "guarantees": guarantees,
             "breadcrumb": [
-                {**crumb, "url": region_link(crumb, date, DEFAULT_INDICATOR)}
+                {**crumb, "url": region_link(crumb, date, default_indicator())}
                 for crumb in breadcrumb
             ],
             "back": back,

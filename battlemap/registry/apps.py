@@ -10,7 +10,7 @@ class RegistryConfig(AppConfig):
     def ready(self):
         from battlemap.core.views import register_landing
 
-        from . import actions, workbooks  # noqa: F401  (declare actions, workbook kinds)
+        from . import actions, figures, workbooks  # noqa: F401  (the app's declarations)
         from .landing import households_landing
 
         register_landing(30, households_landing)

@@ -5,11 +5,11 @@ import random
 
 import pytest
 
-from battlemap.board.measures import MEASURES
 from battlemap.board.models import Figure
 from battlemap.board.rollups import rollups_rebuild
 from battlemap.board.selectors import measures_on
 from battlemap.core.errors import DomainError
+from battlemap.core.figures import MEASURES
 from battlemap.regions.services import poor_village_set, population_set
 from battlemap.registry.selectors import region_figures
 from battlemap.registry.services import household_event_add, person_add, person_leave

@@ -12,8 +12,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from battlemap.accounts.models import Role
-from battlemap.board.indicators import INDICATORS, KEY_FIGURES
 from battlemap.core import crypto
+from battlemap.core.figures import INDICATORS, key_figures
 from battlemap.registry.selectors import region_figures
 from battlemap.registry.services import household_event_add, income_record_set, person_leave
 from tests import personas
@@ -174,7 +174,7 @@ def test_figures_on_the_map_equal_the_registry_figures(world, code, date):
     html = page(world.boss, f"/map/{code}/?date={date.isoformat()}")
     figures = region_figures(world.regions[code], date)
     shown = shown_figures(html)
-    assert list(shown) == list(KEY_FIGURES)
+    assert list(shown) == list(key_figures())
     for name in ("households_registered", "persons_registered", "households_poor", "persons_poor"):
         assert shown[name] == f"{figures[name]:,}", name
     incidence = figures["poverty_incidence"]  # None before any population figure (2018)

@@ -1,16 +1,20 @@
-"""The registry's and the regions' measures, computed set-based per village."""
+"""The registry's and the regions' figures: measures computed set-based per village (the
+rollup statement below), and the battle map's indicators over them."""
 
 import datetime as dt
 
 from django.db import connection, transaction
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from battlemap.core.codes import Level
+from battlemap.core.figures import GREENS, indicator, measure, source
 from battlemap.regions.models import RegionPopulation, VillageStatusEvent
-from battlemap.registry.models import Household, HouseholdEvent, Person
-from battlemap.registry.querysets import POOR_KINDS
 
-from .measures import measure, source
+from .models import Household, HouseholdEvent, Person
+from .querysets import POOR_KINDS
 
 measure("households_registered", _("建档立卡户数"), pgettext_lazy("unit", "户"))
 measure("persons_registered", _("建档立卡人数"), pgettext_lazy("unit", "人"))
@@ -166,3 +170,129 @@ def poor_village_deltas(villages):
     names = {"identified": "poor_villages", "exited": "poor_villages_exited"}
     for code, kind, date in rows.values_list("region_id", "kind", "date"):
         yield code, names[kind], date, 1
+
+
+# --- indicators ---------------------------------------------------------------------------
+
+
+def households_with(status: str):
+    """The household list of the region, filtered by status on the date."""
+
+    def link(region, date) -> str:
+        query = urlencode({"status": status, "date": date.isoformat()})
+        return reverse("board:households", args=[region.code]) + f"?{query}"
+
+    return link
+
+
+def villages_rated(name: str):
+    """The map of the region coloured by the indicator (a village has no villages)."""
+
+    def link(region, date) -> str | None:
+        if region.level == Level.VILLAGE:
+            return None
+        query = urlencode({"date": date.isoformat(), "indicator": name})
+        return reverse("board:map", args=[region.code]) + f"?{query}"
+
+    return link
+
+
+indicator(
+    name="households_registered",
+    label=_("建档立卡户"),
+    unit=pgettext_lazy("unit", "户"),
+    numerator="households_registered",
+    higher_is_worse=False,
+    records="registered",
+    records_link=households_with("registered"),
+    key=10,
+    summary=True,
+)
+indicator(
+    name="persons_registered",
+    label=_("建档立卡人口"),
+    unit=pgettext_lazy("unit", "人"),
+    numerator="persons_registered",
+    higher_is_worse=False,
+    records="registered",
+    records_link=households_with("registered"),
+    key=20,
+    summary=True,
+)
+indicator(
+    name="households_poor",
+    label=_("未脱贫户"),
+    unit=pgettext_lazy("unit", "户"),
+    numerator="households_poor",
+    records="poor",
+    records_link=households_with("poor"),
+    key=30,
+    summary=True,
+)
+indicator(
+    name="persons_poor",
+    label=_("未脱贫人口"),
+    unit=pgettext_lazy("unit", "人"),
+    numerator="persons_poor",
+    records="poor",
+    records_link=households_with("poor"),
+    key=40,
+    summary=True,
+)
+indicator(
+    name="poverty_incidence",
+    label=_("贫困发生率"),
+    unit="%",
+    numerator="persons_poor",
+    denominator="rural_population",
+    factor=100,
+    decimals=2,
+    records="poor",
+    records_link=households_with("poor"),
+    key=50,
+    default=True,
+    summary=True,
+)
+indicator(
+    name="rural_population",
+    label=_("农村户籍人口"),
+    unit=pgettext_lazy("unit", "人"),
+    numerator="rural_population",
+    higher_is_worse=False,
+    colors=GREENS,
+    summary=True,
+)
+indicator(
+    name="poor_villages",
+    label=_("贫困村"),
+    unit=pgettext_lazy("unit", "个"),
+    numerator="poor_villages",
+    records="poor_villages",
+    records_link=villages_rated("poor_villages"),
+    summary=True,
+)
+indicator(
+    name="poor_villages_exited",
+    label=_("已出列贫困村"),
+    unit=pgettext_lazy("unit", "个"),
+    numerator="poor_villages_exited",
+    higher_is_worse=False,
+    colors=GREENS,
+    records="poor_villages",
+    records_link=villages_rated("poor_villages_exited"),
+    summary=True,
+)
+indicator(
+    name="village_exit_rate",
+    label=_("贫困村出列率"),
+    unit="%",
+    numerator="poor_villages_exited",
+    denominator="poor_villages",
+    factor=100,
+    decimals=1,
+    higher_is_worse=False,
+    colors=GREENS,
+    records="poor_villages",
+    records_link=villages_rated("village_exit_rate"),
+    key=60,
+)
