@@ -18,6 +18,7 @@ from battlemap.core.text import clean
 from battlemap.regions.codes import normalize_code
 from battlemap.regions.models import Region
 
+from .access import conflict_text
 from .permissions import ASSIGNABLE_ROLES
 from .roles import REGION_ROLES, Role
 from .services import NewAccount, check_role, check_username, require_assignable
@@ -104,7 +105,8 @@ def read_accounts(actor, upload) -> list[NewAccount]:
                 check_role(role, region)
                 require_assignable(actor, role, region)
             except DomainError as exc:
-                error(COL_REGION, str(exc.message))
+                # A region outside the actor's own is refused without its name.
+                error(COL_REGION, conflict_text(actor, region, str(exc.message), subject="region"))
         if username and role and region and not any(e.row == row.number for e in errors):
             accounts.append(NewAccount(username, clean(row.get(COL_NAME))[:150], role, region))
     if errors:

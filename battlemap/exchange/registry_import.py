@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from battlemap.accounts.access import conflict_text
 from battlemap.accounts.permissions import Action, user_can
 from battlemap.core import crypto
 from battlemap.core.changes import batched
@@ -340,8 +341,13 @@ def _against_registry(households, errors: Errors, actor) -> dict[str, tuple]:
                         row,
                         "村级区划代码",
                         household.values.get("village"),
-                        _("户%(n)s已登记在%(v)s（%(c)s）：不能通过导入把户迁到别的村。")
-                        % {"n": known.number, "v": known.village.name, "c": known.village_id},
+                        conflict_text(
+                            actor,
+                            known.village_id,
+                            _("户%(n)s已登记在%(v)s（%(c)s）：不能通过导入把户迁到别的村。")
+                            % {"n": known.number, "v": known.village.name, "c": known.village_id},
+                            subject="household",
+                        ),
                         "registered",
                     )
 
@@ -370,12 +376,17 @@ def _against_registry(households, errors: Errors, actor) -> dict[str, tuple]:
     on_file: dict[str, tuple] = {}
     index_list = list(seen)
     for start in range(0, len(index_list), 5000):
-        for pk, index, household_id, number, village in Person.objects.filter(
+        for pk, index, household_id, number, village, code in Person.objects.filter(
             id_index__in=index_list[start : start + 5000]
         ).values_list(
-            "pk", "id_index", "household_id", "household__number", "household__village__name"
+            "pk",
+            "id_index",
+            "household_id",
+            "household__number",
+            "household__village__name",
+            "household__village_id",
         ):
-            on_file[index] = (pk, household_id, number, village)
+            on_file[index] = (pk, household_id, number, village, code)
     for household in households.values():
         for person in household.persons:
             hit = on_file.get(person.values.get("id_index"))
@@ -386,8 +397,13 @@ def _against_registry(households, errors: Errors, actor) -> dict[str, tuple]:
                     person.row,
                     "证件号码",
                     person.values["id_number"][0],
-                    _("此人已登记在户%(n)s（%(v)s）中：一人只能有一个档案。")
-                    % {"n": hit[2], "v": hit[3]},
+                    conflict_text(
+                        actor,
+                        hit[4],
+                        _("此人已登记在户%(n)s（%(v)s）中：一人只能有一个档案。")
+                        % {"n": hit[2], "v": hit[3]},
+                        subject="id_number",
+                    ),
                     "registered",
                 )
     return on_file
