@@ -16,6 +16,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from battlemap.core.tabular import RowError, SheetRow
 from battlemap.registry.codebook import TABLES
+from battlemap.registry.models import IncomeRecord
 
 from .workbook import (
     Column,
@@ -117,6 +118,7 @@ COLUMNS: list[Column] = [
         False,
         width=14,
         help=gettext_lazy("元，不为负；与“收入年度”一起填写。"),
+        field=IncomeRecord._meta.get_field("declared_net_per_person"),
     ),
     C("收入年度", "income_year", HOUSEHOLD, "year", False, width=9),
     C(
