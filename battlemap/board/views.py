@@ -8,6 +8,7 @@ script runs, and the scripts (static/js/) redraw from the API when the date chan
 """
 
 import datetime as dt
+import secrets
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -20,7 +21,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from battlemap.accounts.permissions import Action, user_can
 from battlemap.accounts.scopes import top_region_codes
@@ -29,7 +30,7 @@ from battlemap.core.errors import Forbidden
 from battlemap.regions.codes import Level
 from battlemap.regions.models import Region
 from battlemap.registry.codebook import HEAD
-from battlemap.registry.filters import HouseholdFilter
+from battlemap.registry.filters import HouseholdFilter, is_full_id_number
 from battlemap.registry.models import Household, Person
 from battlemap.registry.personal import household_phone_reveal, person_id_reveal
 from battlemap.registry.selectors import get_household_for, household_incomes
@@ -178,14 +179,47 @@ def region_screen(request, code: str):
     return render(request, "board/screen.html", context)
 
 
+# Searches by full ID number kept in the session, by opaque key; the newest few only.
+SEARCHES, SEARCHES_KEPT = "household_searches", 20
+
+
+def _search_query(request, source) -> dict:
+    """The household list's query string for a search: a full ID number never goes in a
+    URL (access logs and browser history keep URLs) but into the session, under an opaque
+    key `s`; names and household numbers stay in `q`, so those links can be shared."""
+    query = {k: source[k] for k in ("status", "date") if source.get(k)}
+    text = (source.get("q") or "").strip()
+    if is_full_id_number(text):
+        searches = request.session.get(SEARCHES, {})
+        key = secrets.token_urlsafe(9)
+        searches[key] = text
+        request.session[SEARCHES] = dict(list(searches.items())[-SEARCHES_KEPT:])
+        query["s"] = key
+    elif text:
+        query["q"] = text
+    return query
+
+
 @login_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def household_list(request, code: str):
-    """The households of a region (the village page) with status and members on a date."""
+    """The households of a region (the village page) with status and members on a date.
+    The search form posts; the answer is a redirect to the list's URL (see _search_query)."""
     region = selectors.region_for(request.user, code)
+    if request.method == "POST" or is_full_id_number(request.GET.get("q", "")):
+        # An old link with ?q=<ID number> is moved out of the URL too.
+        source = request.POST if request.method == "POST" else request.GET
+        query = urlencode(_search_query(request, source))
+        return redirect(f"{request.path}?{query}" if query else request.path)
     date, today = page_date(request)
     data = request.GET.copy()
     data["region"] = region.code
     data["date"] = date.isoformat()
+    expired = False
+    if "s" in data:
+        key = data.pop("s")[-1]
+        data["q"] = request.session.get(SEARCHES, {}).get(key, "")
+        expired = not data["q"]
     queryset = Household.objects.visible_to(request.user).select_related("village", "main_cause")
     filterset = HouseholdFilter(data, queryset=queryset)
     households = filterset.qs.order_by("village_id", "number")
@@ -204,6 +238,9 @@ def household_list(request, code: str):
     query = data.copy()
     query.pop("region", None)
     query.pop("page", None)
+    if is_full_id_number(query.get("q", "")):
+        query["s"] = key
+        query.pop("q")
     chosen = data.get("status") if data.get("status") in STATUS_CHOICES else ""
     return render(
         request,
@@ -224,6 +261,7 @@ def household_list(request, code: str):
             ],
             "status": chosen,
             "q": data.get("q", ""),
+            "search_expired": expired,
             "page": page,
             "rows": rows,
             "query": query.urlencode(),

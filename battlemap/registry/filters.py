@@ -17,6 +17,12 @@ from .querysets import POOR_KINDS
 ID_NUMBER = re.compile(r"^\d{17}[\dX]$")
 
 
+def is_full_id_number(text: str) -> bool:
+    """Whether a search text is a full ID number: looked up exactly, and never put in a URL
+    (the access log keeps URLs)."""
+    return bool(ID_NUMBER.match(normalize_id_number((text or "").strip())))
+
+
 def _region(queryset, field, value):
     code = normalize_code(value)
     if not code:
@@ -38,7 +44,9 @@ class HouseholdFilter(django_filters.FilterSet):
     )
     date = django_filters.DateFilter(method="filter_noop", label=_("状态日期（默认今天）"))
     number = django_filters.CharFilter(lookup_expr="exact", label=_("户编号"))
-    q = django_filters.CharFilter(method="filter_search", label=_("成员姓名、完整证件号码或户编号"))
+    q = django_filters.CharFilter(
+        method="filter_search", label=_("成员姓名或户编号（部分即可），或完整证件号码")
+    )
 
     class Meta:
         model = Household
@@ -59,8 +67,8 @@ class HouseholdFilter(django_filters.FilterSet):
 
     def filter_search(self, queryset, name, value):
         """A full ID number matches exactly through the blind index (numbers are stored
-        encrypted, so there is no partial match); anything else matches member names
-        (any member, past or present) or the household number."""
+        encrypted, so there is no partial match); anything else matches part of a member's
+        name (any member, past or present) or part of the household number."""
         value = value.strip()
         number = normalize_id_number(value)
         if ID_NUMBER.match(number):
@@ -68,7 +76,7 @@ class HouseholdFilter(django_filters.FilterSet):
             return queryset.filter(pk__in=members.values("household_id"))
         members = Person.objects.filter(name__contains=value)
         return queryset.filter(
-            models.Q(pk__in=members.values("household_id")) | models.Q(number=value)
+            models.Q(pk__in=members.values("household_id")) | models.Q(number__contains=value)
         )
 
     def filter_queryset(self, queryset):

@@ -295,9 +295,16 @@ def test_api_lists_show_exactly_the_scope(world, persona):
     assert sorted(r["code"] for r in data["results"]) == sorted(
         r.code for r in visible(world, persona, list(world.regions.values()))
     )
-    # A search by a full ID number of A finds nothing for the outsider.
-    data = api_get(world, persona, f"/api/v1/households/?q={world.p_a1.id_number}").json()
+    # A search by a full ID number of A (it posts: never in a URL) finds nothing for the
+    # outsider; nor does a search by part of A's household number.
+    client = APIClient()
+    client.force_login(world.personas[persona][0])
+    data = client.post(
+        "/api/v1/households/search/", {"q": world.p_a1.id_number}, format="json"
+    ).json()
     want = [world.h_a1.number] if visible(world, persona, [world.h_a1]) else []
+    assert [r["number"] for r in data["results"]] == want
+    data = api_get(world, persona, "/api/v1/households/?q=A1-").json()
     assert [r["number"] for r in data["results"]] == want
 
 
