@@ -156,3 +156,28 @@ def test_services_refuse_a_number_their_column_cannot_hold(county):
             responsible_person="某",
         )
     assert caught.value.field == "budget"
+
+
+def test_the_new_project_page_refuses_a_budget_past_its_column(county):
+    admin = Client()
+    admin.force_login(personas.county_admin(county.county))
+    data = {
+        "region": county.v3.code,
+        "year": "2019",
+        "name": "临溪村产业路",
+        "programme": "infrastructure",
+        "construction_type": "new",
+        "planned_start": "2019-03-01",
+        "planned_end": "2019-09-30",
+        "budget": "1000000000000",
+        "performance_target": "带动8户增收",
+        "responsible_unit": "临溪镇人民政府",
+        "responsible_leader": "程国庆",
+        "responsible_person": "汪红梅",
+    }
+    response = admin.post("/projects/new/", data)
+    assert response.status_code == 200 and "999,999,999,999.99" in response.content.decode()
+    assert not Project.objects.exists()
+    taken = admin.post("/projects/new/", {**data, "budget": "999999999999.99"})
+    assert taken.status_code == 302
+    assert Project.objects.get().budget == Decimal("999999999999.99")
