@@ -7,6 +7,7 @@ selectors, render. The map and the big screen draw the same JSON the API serves
 script runs, and the scripts (static/js/) redraw from the API when the date changes.
 """
 
+import base64
 import datetime as dt
 import secrets
 
@@ -179,8 +180,15 @@ def region_screen(request, code: str):
     return render(request, "board/screen.html", context)
 
 
-# Searches by full ID number kept in the session, by opaque key; the newest few only.
+# Searches by full ID number kept in the session, by opaque key; the newest few only,
+# encrypted like the registry's own numbers (sessions are rows in the database).
 SEARCHES, SEARCHES_KEPT = "household_searches", 20
+
+
+def _searched(request, key: str) -> str:
+    """The ID number a search key of this session stands for ("" if none: expired)."""
+    blob = request.session.get(SEARCHES, {}).get(key)
+    return crypto.decrypt(base64.b64decode(blob)) if blob else ""
 
 
 def _search_query(request, source) -> dict:
@@ -192,7 +200,7 @@ def _search_query(request, source) -> dict:
     if is_full_id_number(text):
         searches = request.session.get(SEARCHES, {})
         key = secrets.token_urlsafe(9)
-        searches[key] = text
+        searches[key] = base64.b64encode(crypto.encrypt(text)).decode()
         request.session[SEARCHES] = dict(list(searches.items())[-SEARCHES_KEPT:])
         query["s"] = key
     elif text:
@@ -215,11 +223,10 @@ def household_list(request, code: str):
     data = request.GET.copy()
     data["region"] = region.code
     data["date"] = date.isoformat()
-    expired = False
-    if "s" in data:
-        key = data.pop("s")[-1]
-        data["q"] = request.session.get(SEARCHES, {}).get(key, "")
-        expired = not data["q"]
+    key = data.pop("s")[-1] if "s" in data else None
+    if key is not None:
+        data["q"] = _searched(request, key)
+    expired = key is not None and not data["q"]
     queryset = Household.objects.visible_to(request.user).select_related("village", "main_cause")
     filterset = HouseholdFilter(data, queryset=queryset)
     households = filterset.qs.order_by("village_id", "number")
@@ -238,8 +245,8 @@ def household_list(request, code: str):
     query = data.copy()
     query.pop("region", None)
     query.pop("page", None)
-    if is_full_id_number(query.get("q", "")):
-        query["s"] = key
+    if key is not None and is_full_id_number(query.get("q", "")):
+        query["s"] = key  # the next pages search by the same key
         query.pop("q")
     chosen = data.get("status") if data.get("status") in STATUS_CHOICES else ""
     return render(

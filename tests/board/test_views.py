@@ -292,6 +292,8 @@ def test_a_search_by_full_id_number_never_puts_it_in_a_url(world):
     assert not re.search(r'href="[^"]*' + ZHANG_ID, html)
     again = client.get(landed)
     assert households_on_page(again.content.decode()) == ["H1"]
+    # The session (a database row) keeps the number encrypted, like the registry.
+    assert ZHANG_ID not in str(dict(client.session))
     # A name stays in the URL (shareable); so does part of a household number.
     landed, html, _client = search(world.boss, {"q": "张三"})
     assert "q=" in landed and households_on_page(html) == ["H1"]
