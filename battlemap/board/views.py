@@ -9,7 +9,6 @@ script runs, and the scripts (static/js/) redraw from the API when the date chan
 
 import base64
 import datetime as dt
-import secrets
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -19,6 +18,7 @@ from django.http import Http404, HttpRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -199,7 +199,11 @@ def _search_query(request, source) -> dict:
     text = (source.get("q") or "").strip()
     if is_full_id_number(text):
         searches = request.session.get(SEARCHES, {})
-        key = secrets.token_urlsafe(9)
+        # The same number gives the same key in this session (and only in it): two posts
+        # of one search racing each other (htmx's typing trigger and Enter) keep one key.
+        key = salted_hmac(
+            "battlemap.household_search", f"{request.session.session_key}:{text.upper()}"
+        ).hexdigest()[:16]
         searches[key] = base64.b64encode(crypto.encrypt(text)).decode()
         request.session[SEARCHES] = dict(list(searches.items())[-SEARCHES_KEPT:])
         query["s"] = key
