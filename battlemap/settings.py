@@ -248,9 +248,30 @@ PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=
 # Demo logins: every demo account gets this password.
 DEMO_PASSWORD = env_str("BATTLEMAP_DEMO_PASSWORD", "battlemap-demo")
 
+# Every handler masks ID and mobile numbers (battlemap.core.logfilters): request lines of
+# runserver's access log (django.server) included, which Django's defaults would print as is.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"personal_numbers": {"()": "battlemap.core.logfilters.MaskPersonalNumbers"}},
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["personal_numbers"]},
+        "django.server": {
+            "level": "INFO",
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["personal_numbers"],
+        },
+    },
+    "loggers": {
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+    },
     "root": {"handlers": ["console"], "level": env_str("BATTLEMAP_LOG_LEVEL", "WARNING")},
 }

@@ -14,6 +14,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from battlemap.core.codes import normalize_code
 from battlemap.core.errors import DomainError
+from battlemap.core.scoping import conflict_text
 from battlemap.core.tabular import ImportFailed, RowError, cell_text, read_sheet
 from battlemap.core.text import clean
 from battlemap.regions.models import Region
@@ -104,7 +105,8 @@ def read_accounts(actor, upload) -> list[NewAccount]:
                 check_role(role, region)
                 require_assignable(actor, role, region)
             except DomainError as exc:
-                error(COL_REGION, str(exc.message))
+                # A region outside the actor's own is refused without its name.
+                error(COL_REGION, conflict_text(actor, region, str(exc.message), subject="region"))
         if username and role and region and not any(e.row == row.number for e in errors):
             accounts.append(NewAccount(username, clean(row.get(COL_NAME))[:150], role, region))
     if errors:

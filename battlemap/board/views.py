@@ -7,6 +7,7 @@ selectors, render. The map and the big screen draw the same JSON the API serves
 script runs, and the scripts (static/js/) redraw from the API when the date changes.
 """
 
+import base64
 import datetime as dt
 
 from django.contrib.auth.decorators import login_required
@@ -17,10 +18,11 @@ from django.http import Http404, HttpRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from battlemap.audit.actions import VIEW_AUDIT
 from battlemap.core import crypto
@@ -33,7 +35,7 @@ from battlemap.regions.models import Region
 from battlemap.regions.selectors import top_region_codes
 from battlemap.registry.actions import REVEAL_PERSONAL_DATA
 from battlemap.registry.codebook import HEAD
-from battlemap.registry.filters import HouseholdFilter
+from battlemap.registry.filters import HouseholdFilter, is_full_id_number
 from battlemap.registry.models import Household, Person
 from battlemap.registry.personal import household_phone_reveal, person_id_reveal
 from battlemap.registry.selectors import get_household_for, household_incomes
@@ -170,14 +172,57 @@ def region_screen(request, code: str):
     return render(request, "board/screen.html", context)
 
 
+# Searches by full ID number kept in the session, by opaque key; the newest few only,
+# encrypted like the registry's own numbers (sessions are rows in the database).
+SEARCHES, SEARCHES_KEPT = "household_searches", 20
+
+
+def _searched(request, key: str) -> str:
+    """The ID number a search key of this session stands for ("" if none: expired)."""
+    blob = request.session.get(SEARCHES, {}).get(key)
+    return crypto.decrypt(base64.b64decode(blob)) if blob else ""
+
+
+def _search_query(request, source) -> dict:
+    """The household list's query string for a search: a full ID number never goes in a
+    URL (access logs and browser history keep URLs) but into the session, under an opaque
+    key `s`; names and household numbers stay in `q`, so those links can be shared."""
+    query = {k: source[k] for k in ("status", "date") if source.get(k)}
+    text = (source.get("q") or "").strip()
+    if is_full_id_number(text):
+        searches = request.session.get(SEARCHES, {})
+        # The same number gives the same key in this session (and only in it): two posts
+        # of one search racing each other (htmx's typing trigger and Enter) keep one key.
+        key = salted_hmac(
+            "battlemap.household_search", f"{request.session.session_key}:{text.upper()}"
+        ).hexdigest()[:16]
+        searches[key] = base64.b64encode(crypto.encrypt(text)).decode()
+        request.session[SEARCHES] = dict(list(searches.items())[-SEARCHES_KEPT:])
+        query["s"] = key
+    elif text:
+        query["q"] = text
+    return query
+
+
 @login_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def household_list(request, code: str):
-    """The households of a region (the village page) with status and members on a date."""
+    """The households of a region (the village page) with status and members on a date.
+    The search form posts; the answer is a redirect to the list's URL (see _search_query)."""
     region = selectors.region_for(request.user, code)
+    if request.method == "POST" or is_full_id_number(request.GET.get("q", "")):
+        # An old link with ?q=<ID number> is moved out of the URL too.
+        source = request.POST if request.method == "POST" else request.GET
+        query = urlencode(_search_query(request, source))
+        return redirect(f"{request.path}?{query}" if query else request.path)
     date, today = page_date(request)
     data = request.GET.copy()
     data["region"] = region.code
     data["date"] = date.isoformat()
+    key = data.pop("s")[-1] if "s" in data else None
+    if key is not None:
+        data["q"] = _searched(request, key)
+    expired = key is not None and not data["q"]
     queryset = Household.objects.visible_to(request.user).select_related("village", "main_cause")
     filterset = HouseholdFilter(data, queryset=queryset)
     households = filterset.qs.order_by("village_id", "number")
@@ -196,6 +241,9 @@ def household_list(request, code: str):
     query = data.copy()
     query.pop("region", None)
     query.pop("page", None)
+    if key is not None and is_full_id_number(query.get("q", "")):
+        query["s"] = key  # the next pages search by the same key
+        query.pop("q")
     chosen = data.get("status") if data.get("status") in STATUS_CHOICES else ""
     return render(
         request,
@@ -216,6 +264,7 @@ def household_list(request, code: str):
             ],
             "status": chosen,
             "q": data.get("q", ""),
+            "search_expired": expired,
             "page": page,
             "rows": rows,
             "query": query.urlencode(),

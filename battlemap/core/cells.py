@@ -17,6 +17,7 @@ from battlemap.core.tabular import (
     RowError,
     SheetRow,
     cell_text,
+    check_range,
     parse_date,
     parse_decimal,
     parse_int,
@@ -123,7 +124,7 @@ class Cells:
             return phone
         if kind == "decimal":
             try:
-                return parse_decimal(raw)
+                return check_range(parse_decimal(raw), column.field)
             except ValidationFailed as exc:
                 raise Refused(exc.message, "number") from None
         if kind == "year":

@@ -26,6 +26,7 @@ from django.db import models
 from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .actions import role_grants
 from .errors import Forbidden
@@ -305,3 +306,22 @@ def holds(action: str):
 
     HoldsAction.__name__ = f"Holds_{action}"
     return HoldsAction
+
+
+# What a clash with a record outside the actor's regions says: that it exists, never where.
+_ELSEWHERE = {
+    "id_number": gettext_lazy("证件号码已在其他地区登记，请与县级管理员联系。"),
+    "household": gettext_lazy("户编号已在其他地区使用，请换一个户编号或与县级管理员联系。"),
+    "region": gettext_lazy("区划代码不存在或不在您的辖区内。"),
+}
+
+
+def conflict_text(actor, record, full: str, *, subject: str) -> str:
+    """The words of a clash between an actor's input and a record on file, for every
+    import and service: `full` (which may name the record's household, village, code)
+    when the actor may see the record, else the `subject`'s words that say only that it
+    is elsewhere. `record` is anything `user_can` places: a household, a person, a region
+    or a region code. One rule for every workbook kind, so none can name another region."""
+    if user_can(actor, VIEW, record):
+        return full
+    return str(_ELSEWHERE[subject])

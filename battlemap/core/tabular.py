@@ -112,6 +112,41 @@ def parse_date(value, *, allow_future: bool = False) -> dt.date | None:
     return result
 
 
+def field_range(field) -> tuple:
+    """The smallest and largest value a model's number field stores on every database:
+    from a DecimalField's digits, or an integer field's bounds. The one derivation that
+    every import, service and form checks numbers against, so that no number is taken
+    that the database refuses (PostgreSQL) or stores and later cannot read (SQLite)."""
+    from django.db import models
+    from django.db.backends.base.operations import BaseDatabaseOperations
+
+    if isinstance(field, models.DecimalField):
+        top = Decimal(10) ** (field.max_digits - field.decimal_places) - Decimal(1).scaleb(
+            -field.decimal_places
+        )
+        return -top, top
+    return BaseDatabaseOperations.integer_field_ranges[field.get_internal_type()]
+
+
+def check_range(number, field, *, value=None):
+    """`number` if `field` (a model field) can store it, else ValidationFailed saying the
+    allowed maximum (or minimum)."""
+    low, high = field_range(field)
+    if number is not None and number > high:
+        raise ValidationFailed(
+            _("数值过大：最大为%(m)s。") % {"m": f"{high:,}"},
+            field=field.name,
+            value=number if value is None else value,
+        )
+    if number is not None and number < low:
+        raise ValidationFailed(
+            _("数值过小：最小为%(m)s。") % {"m": f"{low:,}"},
+            field=field.name,
+            value=number if value is None else value,
+        )
+    return number
+
+
 def parse_int(value, *, minimum: int | None = 0) -> int | None:
     if value is None or clean(value) == "":
         return None
@@ -146,6 +181,9 @@ def parse_decimal(value, *, minimum: Decimal | None = Decimal(0)) -> Decimal | N
         raise ValidationFailed(_("应为数字。"), value=value)
     if minimum is not None and number < minimum:
         raise ValidationFailed(_("不能为负数。"), value=value)
+    if number.adjusted() >= 26:
+        # Beyond any column (and quantize's precision); check_range names the maximum.
+        raise ValidationFailed(_("数值过大。"), value=value)
     return number.quantize(Decimal("0.01"))
 
 

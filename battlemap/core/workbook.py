@@ -43,6 +43,9 @@ class Column:
     blank: bool = False  # required header whose value may be empty
     future: bool = False  # dates and years may lie ahead (plans)
     most: int = 2  # the most entries of a `codes` cell
+    # The model field a number column is stored in: its range bounds the cell
+    # (core.tabular.field_range); every `decimal` column names one.
+    field: object = None
 
 
 def required_headers(columns: list[Column]) -> list[str]:

@@ -26,6 +26,7 @@ from battlemap.core.bulk import bulk_insert
 from battlemap.core.codes import Level
 from battlemap.core.errors import Conflict, ValidationFailed
 from battlemap.core.scoping import is_system, require_action
+from battlemap.core.tabular import check_range
 from battlemap.core.text import clean
 from battlemap.projects.actions import EDIT_PROJECTS, FILE_REPORT
 from battlemap.regions.models import Region
@@ -49,6 +50,17 @@ from .rules import clean_number, project_number
 CENT = Decimal("0.01")
 
 
+def _amount(value, field) -> Decimal:
+    """A sum in 元 that the model `field` can store (a number too large is refused in words)."""
+    try:
+        amount = Decimal(str(value)).quantize(CENT)
+    except (ArithmeticError, ValueError):
+        raise ValidationFailed(
+            _("金额无效：请填写数字（元）。"), field=field.name, value=value
+        ) from None
+    return check_range(amount, field, value=value)
+
+
 def _money(value, field: str) -> Decimal:
     try:
         amount = Decimal(str(value)).quantize(CENT)
@@ -58,7 +70,8 @@ def _money(value, field: str) -> Decimal:
         ) from None
     if amount <= 0:
         raise ValidationFailed(_("金额须大于0元。"), field=field, value=value)
-    return amount
+    # Allocations and disbursements share the amount's digits.
+    return check_range(amount, Allocation._meta.get_field(field), value=value)
 
 
 def _not_future(date: dt.date, field: str) -> None:
@@ -132,7 +145,7 @@ def project_create(
         raise ValidationFailed(_("计划完工日期早于计划开工日期。"), field="planned_end")
     if not 2000 <= int(year) <= 2100:
         raise ValidationFailed(_("年度无效。"), field="year", value=year)
-    budget = Decimal(str(budget)).quantize(CENT)
+    budget = _amount(budget, Project._meta.get_field("budget"))
     if budget < 0:
         raise ValidationFailed(_("概算投资不能为负数。"), field="budget", value=budget)
     households = list(beneficiaries)
@@ -496,7 +509,7 @@ def report_file(
         raise ValidationFailed(_("形象进度须在0到100之间。"), field="progress", value=progress)
     if DailyReport.objects.filter(project=project, date=date).exists():
         raise Conflict(_("该项目%(d)s的日报告已填报。") % {"d": date.isoformat()}, field="date")
-    paid = Decimal(str(amount_paid or 0)).quantize(CENT)
+    paid = _amount(amount_paid or 0, DailyReport._meta.get_field("amount_paid"))
     if paid < 0:
         raise ValidationFailed(_("金额不能为负数。"), field="amount_paid")
     user = actor if getattr(actor, "pk", None) else None

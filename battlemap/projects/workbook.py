@@ -78,7 +78,15 @@ COLUMNS: list[Column] = [
     C("建设性质", "construction_type", P, "code", True, "construction_type", 10),
     C("计划开工", "planned_start", P, "date", True, width=12, future=True),
     C("计划完工", "planned_end", P, "date", True, width=12, future=True),
-    C("概算投资（元）", "budget", P, "decimal", True, width=14),
+    C(
+        "概算投资（元）",
+        "budget",
+        P,
+        "decimal",
+        True,
+        width=14,
+        field=Project._meta.get_field("budget"),
+    ),
     C("建设内容及规模", "content", P, "text", width=30),
     C(
         "绩效目标",

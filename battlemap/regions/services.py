@@ -16,6 +16,7 @@ from battlemap.core.tabular import (
     ImportFailed,
     RowError,
     cell_text,
+    check_range,
     parse_date,
     parse_int,
     read_sheet,
@@ -118,6 +119,8 @@ def population_set(*, actor, region: Region, year: int, registered: int, rural: 
     require_action(actor, EDIT_REGIONS, region)
     if rural > registered:
         raise ValidationFailed(_("农村户籍人口不能大于户籍人口。"), value=rural)
+    for name, number in (("registered", registered), ("rural", rural)):
+        check_range(number, RegionPopulation._meta.get_field(name))
     if not 1949 <= year <= timezone.localdate().year:
         raise ValidationFailed(_("年份%(y)s不合理。") % {"y": year}, value=year)
     row = RegionPopulation.objects.filter(region=region, year=year).first()
@@ -167,6 +170,13 @@ def poor_village_set(
         after={k: v.isoformat() for k, v in wanted.items()},
     )
     return True
+
+
+# The population columns and the fields they are stored in (their range bounds a cell).
+POPULATION_FIELDS = {
+    COL_REGISTERED: RegionPopulation._meta.get_field("registered"),
+    COL_RURAL: RegionPopulation._meta.get_field("rural"),
+}
 
 
 def regions_import_workbook(*, actor, workbook) -> RegionChanges:
@@ -231,7 +241,10 @@ def regions_import_workbook(*, actor, workbook) -> RegionChanges:
             values = {}
             for column in (COL_YEAR, COL_REGISTERED, COL_RURAL):
                 try:
-                    values[column] = parse_int(row.get(column))
+                    number = parse_int(row.get(column))
+                    if column in POPULATION_FIELDS:
+                        check_range(number, POPULATION_FIELDS[column])
+                    values[column] = number
                 except ValidationFailed as exc:
                     fail(row, column, exc.message)
                     continue

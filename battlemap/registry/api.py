@@ -17,7 +17,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from battlemap.core import crypto
@@ -26,7 +26,7 @@ from battlemap.core.errors import StaleWrite
 from battlemap.core.scoping import user_can
 from battlemap.registry.actions import EDIT_REGISTRY
 
-from .filters import HouseholdFilter, PersonFilter
+from .filters import HouseholdFilter, PersonFilter, is_full_id_number
 from .models import Household, HouseholdEvent, Person
 from .personal import household_phone_reveal, person_id_reveal
 from .selectors import household_incomes
@@ -150,6 +150,23 @@ class HouseholdUpdateSerializer(serializers.Serializer):
     water_secure = serializers.BooleanField(required=False)
 
 
+class HouseholdSearchSerializer(serializers.Serializer):
+    """The household list's filters in a POST body: a full ID number never goes in a URL."""
+
+    q = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=100,
+        help_text=_("成员姓名或户编号（部分即可），或完整证件号码"),
+    )
+    region = serializers.CharField(required=False, allow_blank=True, max_length=12)
+    status = serializers.ChoiceField(
+        required=False, allow_blank=True, choices=["registered", "poor", "exited", "removed"]
+    )
+    date = serializers.DateField(required=False, allow_null=True)
+    number = serializers.CharField(required=False, allow_blank=True, max_length=32)
+
+
 class PhoneSerializer(serializers.Serializer):
     phone = serializers.CharField(help_text=_("联系电话（完整）"))
 
@@ -200,6 +217,37 @@ class HouseholdViewSet(viewsets.ReadOnlyModelViewSet):
             412: OpenApiResponse(description=_("If-Match 中的 ETag 已过期")),
         },
     )
+    def list(self, request, *args, **kwargs):
+        """Households by the query's filters; `q` takes part of a name or household number
+        (a full ID number goes to `POST …/search/`: URLs end up in access logs)."""
+        if is_full_id_number(request.query_params.get("q", "")):
+            raise ValidationError(
+                {
+                    "q": [
+                        _(
+                            "完整证件号码不能放在网址中（访问日志会记下网址）："
+                            "请用 POST /api/v1/households/search/ 查询。"
+                        )
+                    ]
+                }
+            )
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(request=HouseholdSearchSerializer, responses=HouseholdSerializer(many=True))
+    @action(detail=False, methods=["post"])
+    def search(self, request):
+        """The household list filtered by the body (the list's filters, a full ID number
+        in `q` included); pages by `?page=`."""
+        body = HouseholdSearchSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = {k: v for k, v in body.validated_data.items() if v not in (None, "")}
+        filterset = HouseholdFilter(data, queryset=self.get_queryset(), request=request)
+        if not filterset.is_valid():
+            raise ValidationError(filterset.errors)
+        page = self.paginate_queryset(filterset.qs)
+        return self.get_paginated_response(HouseholdSerializer(page, many=True).data)
+
+    @extend_schema(request=HouseholdUpdateSerializer, responses=HouseholdDetailSerializer)
     def partial_update(self, request, pk=None):
         """Change a household's note, phone or basic guarantees. The version read goes in
         `If-Match` (its ETag: 412 if someone else changed it since) or in the body's

@@ -18,6 +18,12 @@ from .querysets import POOR_KINDS
 ID_NUMBER = re.compile(r"^\d{17}[\dX]$")
 
 
+def is_full_id_number(text: str) -> bool:
+    """Whether a search text is a full ID number: looked up exactly, and never put in a URL
+    (the access log keeps URLs)."""
+    return bool(ID_NUMBER.match(normalize_id_number((text or "").strip())))
+
+
 def _region(queryset, field, value):
     code = normalize_code(value)
     if not code:
@@ -39,7 +45,9 @@ class HouseholdFilter(ScopedFilterSet):
     )
     date = django_filters.DateFilter(method="filter_noop", label=_("状态日期（默认今天）"))
     number = django_filters.CharFilter(lookup_expr="exact", label=_("户编号"))
-    q = django_filters.CharFilter(method="filter_search", label=_("成员姓名、完整证件号码或户编号"))
+    q = django_filters.CharFilter(
+        method="filter_search", label=_("成员姓名或户编号（部分即可），或完整证件号码")
+    )
 
     class Meta:
         model = Household
@@ -60,8 +68,8 @@ class HouseholdFilter(ScopedFilterSet):
 
     def filter_search(self, queryset, name, value):
         """A full ID number matches exactly through the blind index (numbers are stored
-        encrypted, so there is no partial match); anything else matches member names
-        (any member, past or present) or the household number."""
+        encrypted, so there is no partial match); anything else matches part of a member's
+        name (any member, past or present) or part of the household number."""
         value = value.strip()
         number = normalize_id_number(value)
         if ID_NUMBER.match(number):
@@ -69,7 +77,7 @@ class HouseholdFilter(ScopedFilterSet):
             return queryset.filter(pk__in=members.values("household_id"))
         members = Person.objects.filter(name__contains=value)
         return queryset.filter(
-            models.Q(pk__in=members.values("household_id")) | models.Q(number=value)
+            models.Q(pk__in=members.values("household_id")) | models.Q(number__contains=value)
         )
 
     def filter_queryset(self, queryset):

@@ -18,7 +18,8 @@ from battlemap.core.changes import batched, villages_changed
 from battlemap.core.codes import Level
 from battlemap.core.errors import Conflict, StaleWrite, ValidationFailed
 from battlemap.core.idnumber import parse_id_number
-from battlemap.core.scoping import require_action
+from battlemap.core.scoping import conflict_text, require_action
+from battlemap.core.tabular import check_range
 from battlemap.core.text import clean
 from battlemap.regions.models import Region
 
@@ -134,7 +135,7 @@ def _person_values(book: CodeBook, data: dict) -> dict:
     return values
 
 
-def _refuse_duplicate_id(id_number: str, *, exclude_pk=None) -> str:
+def _refuse_duplicate_id(actor, id_number: str, *, exclude_pk=None) -> str:
     index = crypto.blind_index(id_number)
     other = Person.objects.filter(id_index=index).select_related("household__village")
     if exclude_pk is not None:
@@ -142,12 +143,17 @@ def _refuse_duplicate_id(id_number: str, *, exclude_pk=None) -> str:
     existing = other.first()
     if existing is not None:
         raise Conflict(
-            _("证件号码%(id)s已登记在户%(hh)s（%(v)s）中：一人只能有一个档案。")
-            % {
-                "id": crypto.mask_id_number(id_number),
-                "hh": existing.household.number,
-                "v": existing.household.village.name,
-            },
+            conflict_text(
+                actor,
+                existing.household.village_id,
+                _("证件号码%(id)s已登记在户%(hh)s（%(v)s）中：一人只能有一个档案。")
+                % {
+                    "id": crypto.mask_id_number(id_number),
+                    "hh": existing.household.number,
+                    "v": existing.household.village.name,
+                },
+                subject="id_number",
+            ),
             field="id_number",
             value=crypto.mask_id_number(id_number),
         )
@@ -254,7 +260,7 @@ def person_add(*, actor, household: Household, **data) -> Person:
         broken = rules.second_head_error(present.count() + 1)
         if broken:
             raise ValidationFailed(broken[1], field=broken[0])
-    index = _refuse_duplicate_id(id_number)
+    index = _refuse_duplicate_id(actor, id_number)
     try:
         with transaction.atomic():
             person = Person.objects.create(
@@ -262,7 +268,7 @@ def person_add(*, actor, household: Household, **data) -> Person:
             )
     except IntegrityError:
         # Someone registered the same number between our check and the insert.
-        _refuse_duplicate_id(id_number)
+        _refuse_duplicate_id(actor, id_number)
         raise
     audit_record(
         actor=actor,
@@ -295,7 +301,7 @@ def person_update(*, actor, person: Person, expected_version: int, **changes) ->
         broken = rules.second_head_error(other_heads.exclude(pk=person.pk).count() + 1)
         if broken:
             raise ValidationFailed(broken[1], field=broken[0])
-    index = _refuse_duplicate_id(id_number, exclude_pk=person.pk)
+    index = _refuse_duplicate_id(actor, id_number, exclude_pk=person.pk)
     updated = Person.objects.filter(pk=person.pk, version=expected_version).update(
         id_cipher=crypto.encrypt(id_number), id_index=index, version=F("version") + 1, **values
     )
@@ -397,6 +403,7 @@ def income_record_set(*, actor, household: Household, year: int, **amounts) -> I
             continue
         if value is None or value < 0:
             raise ValidationFailed(_("收入金额不能为负数。"), field=name, value=value)
+        check_range(value, IncomeRecord._meta.get_field(name))
     if not 2000 <= year <= timezone.localdate().year:
         raise ValidationFailed(_("年度%(y)s不合理。") % {"y": year}, field="year", value=year)
     record = IncomeRecord.objects.filter(household=household, year=year).first()

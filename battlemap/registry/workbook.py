@@ -28,6 +28,7 @@ from battlemap.core.workbook import (
     write_header,
 )
 from battlemap.registry.codebook import TABLES
+from battlemap.registry.models import IncomeRecord
 
 PERSONS = "人员"
 EVENTS = "户状态变更"
@@ -116,6 +117,7 @@ COLUMNS: list[Column] = [
         False,
         width=14,
         help=gettext_lazy("元，不为负；与“收入年度”一起填写。"),
+        field=IncomeRecord._meta.get_field("declared_net_per_person"),
     ),
     C("收入年度", "income_year", HOUSEHOLD, "year", False, width=9),
     C(

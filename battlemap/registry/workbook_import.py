@@ -23,7 +23,7 @@ from battlemap.core.cells import Cells, Errors, Refused, kinds
 from battlemap.core.changes import batched
 from battlemap.core.codes import Level
 from battlemap.core.errors import DomainError, ValidationFailed
-from battlemap.core.scoping import user_can
+from battlemap.core.scoping import conflict_text, user_can
 from battlemap.core.tabular import ImportFailed, RowError, SheetRow, cell_text, parse_date
 from battlemap.core.text import clean
 from battlemap.regions.models import Region
@@ -337,8 +337,13 @@ def _against_registry(households, errors: Errors, actor) -> dict[str, tuple]:
                         row,
                         "村级区划代码",
                         household.values.get("village"),
-                        _("户%(n)s已登记在%(v)s（%(c)s）：不能通过导入把户迁到别的村。")
-                        % {"n": known.number, "v": known.village.name, "c": known.village_id},
+                        conflict_text(
+                            actor,
+                            known.village_id,
+                            _("户%(n)s已登记在%(v)s（%(c)s）：不能通过导入把户迁到别的村。")
+                            % {"n": known.number, "v": known.village.name, "c": known.village_id},
+                            subject="household",
+                        ),
                         "registered",
                     )
 
@@ -367,12 +372,17 @@ def _against_registry(households, errors: Errors, actor) -> dict[str, tuple]:
     on_file: dict[str, tuple] = {}
     index_list = list(seen)
     for start in range(0, len(index_list), 5000):
-        for pk, index, household_id, number, village in Person.objects.filter(
+        for pk, index, household_id, number, village, code in Person.objects.filter(
             id_index__in=index_list[start : start + 5000]
         ).values_list(
-            "pk", "id_index", "household_id", "household__number", "household__village__name"
+            "pk",
+            "id_index",
+            "household_id",
+            "household__number",
+            "household__village__name",
+            "household__village_id",
         ):
-            on_file[index] = (pk, household_id, number, village)
+            on_file[index] = (pk, household_id, number, village, code)
     for household in households.values():
         for person in household.persons:
             hit = on_file.get(person.values.get("id_index"))
@@ -383,8 +393,13 @@ def _against_registry(households, errors: Errors, actor) -> dict[str, tuple]:
                     person.row,
                     "证件号码",
                     person.values["id_number"][0],
-                    _("此人已登记在户%(n)s（%(v)s）中：一人只能有一个档案。")
-                    % {"n": hit[2], "v": hit[3]},
+                    conflict_text(
+                        actor,
+                        hit[4],
+                        _("此人已登记在户%(n)s（%(v)s）中：一人只能有一个档案。")
+                        % {"n": hit[2], "v": hit[3]},
+                        subject="id_number",
+                    ),
                     "registered",
                 )
     return on_file

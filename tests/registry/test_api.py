@@ -120,6 +120,36 @@ def test_household_status_filter(world, query, expected):
     assert numbers(get(world.boss, f"/api/v1/households/?{query}")) == expected
 
 
+def test_a_full_id_number_is_searched_by_post_never_in_the_url(world):
+    """Issue 13, finding 6: URLs end up in access logs, so ?q= refuses a full ID number
+    and says where to send it; POST …/search/ takes it (and the other filters) in the body."""
+    person = world.h["H3"].members.order_by("id").first()
+    refused = get(world.boss, f"/api/v1/households/?q={person.id_number}", status=400)
+    assert "POST /api/v1/households/search/" in refused.content.decode()
+    client = client_for(world.boss)
+    found = client.post(
+        "/api/v1/households/search/", {"q": person.id_number.lower()}, format="json"
+    )
+    assert found.status_code == 200 and numbers(found.json()) == ["H3"]
+    both = client.post(
+        "/api/v1/households/search/",
+        {"q": person.id_number, "status": "exited", "date": "2019-06-30"},
+        format="json",
+    )
+    assert numbers(both.json()) == ["H3"]
+    none = client.post(
+        "/api/v1/households/search/", {"q": person.id_number, "status": "removed"}, format="json"
+    )
+    assert numbers(none.json()) == []
+    bad = client.post("/api/v1/households/search/", {"status": "rich"}, format="json")
+    assert bad.status_code == 400
+    cadre = client_for(world.cadre).post(
+        "/api/v1/households/search/", {"q": person.id_number}, format="json"
+    )
+    assert numbers(cadre.json()) == []  # H3 is in V2, outside the cadre's village
+    assert numbers(get(world.boss, "/api/v1/households/?q=H")) == ["H1", "H2", "H3", "H4"]
+
+
 def test_list_status_follows_date(world):
     data = get(world.boss, "/api/v1/households/?date=2019-06-30")
     assert {r["number"]: r["status"] for r in data["results"]} == {

@@ -280,6 +280,7 @@ LIST_ENDPOINTS = {
     "home": "test_home_opens_the_users_own_region",
     "region-list": "test_api_lists_show_exactly_the_scope",
     "household-list": "test_api_lists_show_exactly_the_scope",
+    "household-search": "test_api_lists_show_exactly_the_scope",
     "person-list": "test_api_lists_show_exactly_the_scope",
     "audit-list": "test_audit_lists_show_exactly_the_scope",
     "audit:list": "test_audit_lists_show_exactly_the_scope",

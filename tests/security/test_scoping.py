@@ -404,9 +404,16 @@ def test_api_lists_show_exactly_the_scope(world, persona):
     assert sorted(r["code"] for r in data["results"]) == sorted(
         r.code for r in visible(world, persona, list(world.regions.values()))
     )
-    # A search by a full ID number of A finds nothing for the outsider.
-    data = api_get(world, persona, f"/api/v1/households/?q={world.p_a1.id_number}").json()
+    # A search by a full ID number of A (it posts: never in a URL) finds nothing for the
+    # outsider; nor does a search by part of A's household number.
+    client = APIClient()
+    client.force_login(world.personas[persona][0])
+    data = client.post(
+        "/api/v1/households/search/", {"q": world.p_a1.id_number}, format="json"
+    ).json()
     want = [world.h_a1.number] if visible(world, persona, [world.h_a1]) else []
+    assert [r["number"] for r in data["results"]] == want
+    data = api_get(world, persona, "/api/v1/households/?q=A1-").json()
     assert [r["number"] for r in data["results"]] == want
 
 
@@ -564,3 +571,78 @@ def test_project_lists_show_exactly_the_scope(world, persona):
     page = client.get("/bulletins/").content.decode()
     shown = [b for b in bulletins if f"/bulletins/{b.pk}/" in page]
     assert shown == visible(world, persona, bulletins, VIEW_PROJECTS)
+
+
+# --- import errors: nothing of a region outside the importer's --------------------------------
+
+
+def _import_errors(run) -> list:
+    from battlemap.core.tabular import ImportFailed
+
+    try:
+        with transaction.atomic():
+            run()
+    except ImportFailed as exc:
+        return exc.errors
+    raise AssertionError("the clashing file was taken")
+
+
+def _registry_import(world, user, **cells):
+    from battlemap.registry.workbook_import import registry_import
+    from tests.exchange.workbooks import person, workbook
+
+    content = workbook([person("B1-9", 村级区划代码=world.v3.code, **cells)])
+    return lambda: registry_import(actor=user, content=content, filename="户.xlsx")
+
+
+def _projects_import(world, user, **cells):
+    from battlemap.projects.workbook import COLUMNS, projects_import
+    from tests.exchange.test_projects import project
+    from tests.exchange.workbooks import workbook
+
+    content = workbook([project(**cells)], headers=[c.header for c in COLUMNS], sheet="项目库")
+    return lambda: projects_import(actor=user, content=content, filename="库.xlsx")
+
+
+def _accounts_import(world, user, code):
+    from battlemap.accounts.workbook import read_accounts
+    from tests.security.test_user_management import workbook
+
+    return lambda: read_accounts(user, workbook([("far_away", "某", "村干部", code)]))
+
+
+# Each kind of workbook, fed what clashes with township A's records.
+IMPORT_CLASHES = {
+    "registry: A's ID number": lambda w, u: _registry_import(w, u, 证件号码=w.p_a1.id_number),
+    "registry: A's household number": lambda w, u: _registry_import(w, u, 户编号=w.h_a1.number),
+    "projects: A's place": lambda w, u: _projects_import(w, u, 实施地点代码=w.v1.code),
+    "projects: A's beneficiary": lambda w, u: _projects_import(
+        w, u, 实施地点代码=w.v3.code, 受益贫困户=w.h_a2.number
+    ),
+    "accounts: A's village": lambda w, u: _accounts_import(w, u, w.v2.code),
+}
+
+
+@pytest.mark.parametrize("clash", IMPORT_CLASHES)
+def test_import_errors_name_nothing_of_another_region(world, clash):
+    """official_b's file clashes with A's records: refused, and not a name, code or household
+    number of A in any error's words (the cell's value is what official_b typed).
+    tests/exchange/test_conflicts.py shows the county administrator the full conflict."""
+    user = world.personas["official_b"][0]
+    errors = _import_errors(IMPORT_CLASHES[clash](world, user))
+    assert errors
+    secrets = [
+        *(r.name for r in world.objects_a["region"]),
+        *(r.code for r in world.objects_a["region"]),
+        world.h_a1.number,
+        world.h_a2.number,
+        world.p_a1.name,
+        world.p_a2.name,
+    ]
+    leaks = [
+        (e.row, e.column, secret)
+        for e in errors
+        for secret in secrets
+        if secret in f"{e.sheet} {e.column} {e.reason}".replace(str(e.value), "")
+    ]
+    assert leaks == []

@@ -191,7 +191,7 @@ def test_bulk_import_is_all_or_nothing_with_row_errors(admins):
         (9, "角色"),
     ]
     html = response.content.decode()
-    assert "无权在" in html and "已被使用" in html and "与第2行的用户名重复" in html
+    assert "不在您的辖区内" in html and "已被使用" in html and "与第2行的用户名重复" in html
     assert not User.objects.filter(username="ok_one").exists()
 
 
