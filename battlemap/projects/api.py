@@ -7,6 +7,7 @@ from rest_framework import serializers, viewsets
 from rest_framework.response import Response
 
 from . import selectors
+from .filters import ProjectFilter
 from .models import Milestone, Project
 
 
@@ -47,18 +48,10 @@ class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = ProjectSerializer
 
+    filterset_class = ProjectFilter
+
     def get_queryset(self):
-        rows = Project.objects.visible_to(self.request.user).order_by("-year", "region_id", "pk")
-        params = self.request.query_params
-        if (params.get("year") or "").isdigit():
-            rows = rows.filter(year=int(params["year"]))
-        if params.get("stage"):
-            rows = rows.filter(stage=params["stage"])
-        if (params.get("region") or "").isdigit():
-            rows = rows.filter(region__code__startswith=params["region"])
-        if params.get("number"):
-            rows = rows.filter(number=params["number"])
-        return rows
+        return Project.objects.visible_to(self.request.user).order_by("-year", "region_id", "pk")
 
     def retrieve(self, request, *args, **kwargs):
         project = selectors.get_project_for(request.user, kwargs["pk"])

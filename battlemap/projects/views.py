@@ -8,7 +8,6 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -23,6 +22,7 @@ from battlemap.regions.models import Region
 from battlemap.registry.models import Household
 
 from . import selectors
+from .filters import ProjectFilter
 from .forms import ProjectForm, ReportForm
 from .models import (
     STAGE_ORDER,
@@ -70,25 +70,19 @@ def percent(value) -> str:
 @login_required
 def project_list(request):
     """The project library the user may see, by stage, with filters."""
-    projects = Project.objects.visible_to(request.user).select_related("region")
+    filterset = ProjectFilter(
+        request.GET,
+        queryset=Project.objects.visible_to(request.user).select_related("region"),
+        request=request,
+    )
+    projects = filterset.qs
     year = request.GET.get("year") or ""
-    if year.isdigit():
-        projects = projects.filter(year=int(year))
     filters = {
         "stage": request.GET.get("stage") or "",
         "programme": request.GET.get("programme") or "",
         "region": request.GET.get("region") or "",
     }
-    if filters["stage"] in Stage.values:
-        projects = projects.filter(stage=filters["stage"])
-    if filters["programme"] in Programme.values:
-        projects = projects.filter(programme=filters["programme"])
-    if filters["region"].isdigit():
-        projects = projects.filter(region__code__startswith=filters["region"])
     q = (request.GET.get("q") or "").strip()
-    if q:
-        # Part of a number or a name: a county office searches the number it was sent.
-        projects = projects.filter(Q(number__icontains=q) | Q(name__icontains=q))
     rows = list(projects.order_by("-year", "region_id", "pk")[:500])
     counts = {stage: 0 for stage in Stage.values}
     for stage in projects.values_list("stage", flat=True):
