@@ -6,3 +6,12 @@ class ProjectsConfig(AppConfig):
     name = "battlemap.projects"
     label = "projects"
     verbose_name = _("扶贫项目")
+
+    def ready(self):
+        from battlemap.accounts.selectors import UserAnchor, register_user_anchor
+
+        # A project's responsible person is an account of the project's region: the
+        # users page lists them there, to be deactivated or reset like any other.
+        register_user_anchor(
+            UserAnchor("projects.Project", "responsible_user", "region__code", _("项目责任人"))
+        )
