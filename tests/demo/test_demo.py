@@ -182,3 +182,29 @@ def test_demo_keeps_the_2019_month_end_bulletins(demo):
     assert december["funds_disbursed"] == "32067700.00"
     assert december["projects_completed"] == 160
     assert any(b.content["late"] for b in Bulletin.objects.all())  # late steps along the year
+
+
+# The whole county once (GBK, as Chinese Excel saves), one township in UTF-8.
+@pytest.mark.parametrize("encoding,code", [("gbk", "341824000000"), ("utf-8", "341824100000")])
+def test_the_demo_person_sheet_saved_as_csv_imports_as_a_no_op(demo, encoding, code):
+    """The upload page offers CSV: the demo's person sheet re-saved as one, without the
+    status sheet, changes nothing (later status events are not read as deleted)."""
+    from django.contrib.auth import get_user_model
+
+    from battlemap.exchange.registry_export import registry_export
+    from battlemap.exchange.registry_import import registry_import
+    from battlemap.registry.models import HouseholdEvent
+    from tests.exchange.workbooks import person_sheet_as_csv
+
+    admin = get_user_model().objects.get(username="county_admin")
+    content = person_sheet_as_csv(registry_export(admin, code)[1], encoding)
+    before = (HouseholdEvent.objects.count(), AuditRecord.objects.count())
+    outcome = registry_import(actor=admin, content=content, filename="人员.csv")
+    assert not outcome.changed, outcome.summary()
+    assert (
+        outcome.households
+        == Household.objects.filter(
+            village__code__startswith=code[: 6 if code.endswith("000000") else 9]
+        ).count()
+    )
+    assert (HouseholdEvent.objects.count(), AuditRecord.objects.count()) == before
