@@ -32,6 +32,16 @@ ACTION_LABELS = {
     "user.lock": _("登录失败过多，账户锁定"),
     "token.create": _("创建接口令牌"),
     "token.revoke": _("撤销接口令牌"),
+    "project.create": _("新建扶贫项目"),
+    "project.stage": _("项目进入新阶段"),
+    "project.notice": _("项目公示"),
+    "project.allocate": _("下达项目资金"),
+    "project.disburse": _("支付项目资金"),
+    "project.report": _("填报项目日报告"),
+    "project.report_bulk": _("批量写入项目日报告"),
+    "milestone.add": _("添加项目节点"),
+    "milestone.complete": _("完成项目节点"),
+    "bulletin.generate": _("生成日通报"),
 }
 
 

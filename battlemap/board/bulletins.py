@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from battlemap.accounts.permissions import Action, user_can
 from battlemap.audit.services import SystemActor, audit_record
@@ -37,6 +38,33 @@ def _pct(value) -> str:
 
 def _yuan(value: Decimal) -> str:
     return f"{value:,.2f}"
+
+
+# The bulletin's figures (content["figures"]) in words, for the audit trail.
+FIGURE_LABELS = {
+    "projects_planned": gettext_lazy("年度计划项目"),
+    "projects_completed": gettext_lazy("已竣工"),
+    "projects_under_way": gettext_lazy("在建"),
+    "funds_allocated": gettext_lazy("下达专项资金（元）"),
+    "funds_disbursed": gettext_lazy("已支付（元）"),
+    "expenditure_rate": gettext_lazy("资金支出率"),
+    "reports_due": gettext_lazy("应报日报告"),
+    "reports_filed": gettext_lazy("已报日报告"),
+}
+
+
+def figures_shown(figures, reader=None) -> str:
+    """A bulletin's figures as 年度计划项目：160；… (money and rates as on the page)."""
+    if not isinstance(figures, dict):
+        return str(figures)
+    parts = []
+    for key, value in figures.items():
+        if key == "expenditure_rate":
+            value = _pct(value)
+        elif key.startswith("funds_"):
+            value = _yuan(Decimal(value))
+        parts.append(f"{FIGURE_LABELS.get(key, key)}：{value}")
+    return "；".join(parts)
 
 
 def bulletin_content(region: Region, date: dt.date) -> dict:

@@ -61,3 +61,8 @@ class Bulletin(models.Model):
 
     def __str__(self) -> str:
         return f"{self.region_id} {self.date}"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("board:bulletin", args=[self.pk])

@@ -9,6 +9,9 @@ class ProjectsConfig(AppConfig):
 
     def ready(self):
         from battlemap.accounts.selectors import UserAnchor, register_user_anchor
+        from battlemap.audit.display import audit_term
+
+        audit_term("projects.dailyreport", "reports", _("日报告数"))
 
         # A project's responsible person is an account of the project's region: the
         # users page lists them there, to be deactivated or reset like any other.

@@ -6,3 +6,25 @@ class RegistryConfig(AppConfig):
     name = "battlemap.registry"
     label = "registry"
     verbose_name = _("建档立卡")
+
+    def ready(self):
+        from battlemap.audit.display import audit_term
+
+        # Counts of the bulk paths' single audit records.
+        audit_term("registry.household", "households", _("户数"))
+        audit_term("registry.household", "persons", _("人数"))
+        audit_term("registry.incomerecord", "records", _("收入记录数"))
+        # The snapshots' masked contact details and the household's first events.
+        audit_term("registry.household", "phone", _("联系电话"))
+        audit_term("registry.person", "id_number", _("证件号码"))
+        audit_term("registry.household", "events", _("户状态变更"), _events_shown)
+
+
+def _events_shown(value, reader) -> str:
+    """[[date, kind], …] as 2015-10-01 识别、…"""
+    from .models import HouseholdEvent
+
+    labels = dict(HouseholdEvent.Kind.choices)
+    return (
+        "、".join(f"{date} {labels.get(kind, kind)}" for date, kind, *_rest in value or []) or "—"
+    )

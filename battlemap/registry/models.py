@@ -103,6 +103,11 @@ class Household(models.Model):
     def __str__(self) -> str:
         return self.number
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("board:household", args=[self.pk])
+
     @property
     def phone(self) -> str:
         return crypto.decrypt(self.phone_cipher)
