@@ -11,6 +11,7 @@ ACTION_LABELS = {
     "household.register": _("登记贫困户"),
     "household.update": _("修改户信息"),
     "household.event": _("户状态变更"),
+    "household.guarantees": _("评估两不愁三保障"),
     "household.reveal": _("查看完整联系电话"),
     "person.add": _("添加家庭成员"),
     "person.update": _("修改家庭成员"),

@@ -18,6 +18,18 @@ class RegistryConfig(AppConfig):
         audit_term("registry.household", "phone", _("联系电话"))
         audit_term("registry.person", "id_number", _("证件号码"))
         audit_term("registry.household", "events", _("户状态变更"), _events_shown)
+        audit_term("registry.household", "guarantees", _("两不愁三保障"), _guarantees_shown)
+
+
+def _guarantees_shown(value, reader) -> str:
+    """{guarantee: secure} as 不愁吃：有保障；住房安全有保障：无保障；…"""
+    from .models import Guarantee
+
+    labels = dict(Guarantee.choices)
+    words = {True: _("有保障"), False: _("无保障"), None: _("未评估")}
+    return (
+        "；".join(f"{labels.get(g, g)}：{words.get(v, v)}" for g, v in (value or {}).items()) or "—"
+    )
 
 
 def _events_shown(value, reader) -> str:

@@ -23,7 +23,8 @@ from battlemap.regions.models import Region
 
 from . import status
 from .codebook import HEAD, CodeBook
-from .models import Household, HouseholdEvent, IncomeRecord, Person
+from .models import Guarantee, GuaranteeAssessment, Household, HouseholdEvent, IncomeRecord, Person
+from .selectors import guarantees_on
 
 PERSON_CODE_FIELDS = {
     "relation": "relation",
@@ -383,6 +384,66 @@ def household_event_add(
     )
     villages_changed([household.village_id])
     return event
+
+
+def _actor_label(actor) -> str:
+    label = getattr(actor, "label", None)
+    return label if label is not None else actor.get_username()
+
+
+@transaction.atomic
+def guarantees_assess(
+    *, actor, household: Household, date: dt.date, assessed: dict, notes: dict | None = None
+) -> list[GuaranteeAssessment]:
+    """Record some or all of a household's guarantees as assessed on a date
+    (`assessed`: guarantee -> secure or not; `notes`: guarantee -> why). Assessing a
+    guarantee again on the same day corrects that day's assessment; history stays."""
+    from battlemap.accounts.permissions import Action, user_can
+    from battlemap.core.errors import Forbidden
+
+    if not user_can(actor, Action.EDIT_REGISTRY, household):
+        raise Forbidden()
+    notes = notes or {}
+    if not assessed:
+        raise ValidationFailed(_("请至少评估一项保障。"), field="assessed")
+    unknown = sorted(set(assessed) - set(Guarantee.values) | set(notes) - set(Guarantee.values))
+    if unknown:
+        raise ValidationFailed(
+            _("未知的保障项：%(g)s。") % {"g": "、".join(unknown)}, field="assessed", value=unknown
+        )
+    if date is None or date > timezone.localdate():
+        raise ValidationFailed(_("评估日期不能为空，也不能在未来。"), field="date", value=date)
+    before = guarantees_on(household, date)
+    who = _actor_label(actor)
+    rows = []
+    for guarantee, secure in assessed.items():
+        row, _created = GuaranteeAssessment.objects.update_or_create(
+            household=household,
+            guarantee=guarantee,
+            date=date,
+            defaults={
+                "secure": bool(secure),
+                "note": clean(notes.get(guarantee, "")),
+                "assessor": who,
+            },
+        )
+        rows.append(row)
+    audit_record(
+        actor=actor,
+        action="household.guarantees",
+        obj=household,
+        region_code=household.village_id,
+        before={"date": date.isoformat(), "guarantees": _guarantee_states(before)},
+        after={
+            "date": date.isoformat(),
+            "guarantees": _guarantee_states(guarantees_on(household, date)),
+        },
+    )
+    return rows
+
+
+def _guarantee_states(states: dict) -> dict:
+    return {g: None if a is None else a.secure for g, a in states.items()}
 
 
 @transaction.atomic
