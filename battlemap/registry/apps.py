@@ -14,6 +14,7 @@ class RegistryConfig(AppConfig):
         audit_term("registry.household", "households", _("户数"))
         audit_term("registry.household", "persons", _("人数"))
         audit_term("registry.incomerecord", "records", _("收入记录数"))
+        audit_term("registry.guaranteeassessment", "records", _("评估记录数"))
         # The snapshots' masked contact details and the household's first events.
         audit_term("registry.household", "phone", _("联系电话"))
         audit_term("registry.person", "id_number", _("证件号码"))

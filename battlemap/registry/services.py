@@ -740,6 +740,45 @@ def income_bulk_set(
     return count
 
 
+def guarantees_bulk_assess(*, actor, county_code: str, rows: list[tuple]) -> int:
+    """Write many assessments (number, guarantee, date, secure, note) of one county's
+    households, set-based, with one audit record (the demo's history, a first load)."""
+    from battlemap.core.bulk import bulk_insert
+
+    numbers = {row[0] for row in rows}
+    ids = dict(
+        Household.objects.filter(county_code=county_code, number__in=numbers).values_list(
+            "number", "id"
+        )
+        if len(numbers) <= 5000
+        else Household.objects.filter(county_code=county_code).values_list("number", "id")
+    )
+    today = timezone.localdate()
+    for number, guarantee, date, _secure, _note in rows:
+        if number not in ids:
+            raise ValidationFailed(_("户编号%(n)s不存在。") % {"n": number}, field="number")
+        if guarantee not in Guarantee.values:
+            raise ValidationFailed(
+                _("未知的保障项：%(g)s。") % {"g": guarantee}, field="assessed", value=guarantee
+            )
+        if date > today:
+            raise ValidationFailed(_("评估日期不能为空，也不能在未来。"), field="date", value=date)
+    who = _actor_label(actor)
+    with transaction.atomic():
+        count = bulk_insert(
+            GuaranteeAssessment,
+            ("household", "guarantee", "date", "secure", "note", "assessor"),
+            ((ids[n], g, d, bool(v), clean(note), who) for n, g, d, v, note in rows),
+        )
+        audit_record(
+            actor=actor,
+            action="household.guarantees_bulk",
+            obj=("registry.guaranteeassessment", ""),
+            after={"records": count},
+        )
+    return count
+
+
 def _income_refusal(rows, ids, this_year) -> None:
     """Raise ValidationFailed for the first row of a bulk income write that is wrong."""
     for number, year, *amounts in rows:

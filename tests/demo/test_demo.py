@@ -208,3 +208,36 @@ def test_the_demo_person_sheet_saved_as_csv_imports_as_a_no_op(demo, encoding, c
         ).count()
     )
     assert (HouseholdEvent.objects.count(), AuditRecord.objects.count()) == before
+
+
+def test_the_demo_households_have_a_dated_guarantee_history(demo):
+    """A household poor at the end of 2016 reads its guarantees as assessed then (some
+    not yet assured), none before it was identified, all assured once it exited."""
+    import datetime as dt
+
+    from django.contrib.auth import get_user_model
+
+    from battlemap.registry.models import GuaranteeAssessment
+    from battlemap.registry.selectors import guarantees_on
+
+    assert GuaranteeAssessment.objects.count() > 6 * Household.objects.count()
+    gaps = GuaranteeAssessment.objects.filter(
+        secure=False, date__lte=dt.date(2016, 12, 31), household__events__kind="exited"
+    )
+    day = dt.date(2016, 12, 31)
+    candidates = Household.objects.filter(pk__in=gaps.values("household_id")).order_by("pk")
+    household = next(
+        h for h in candidates[:500] if not all(a.secure for a in guarantees_on(h, day).values())
+    )
+    identified = household.events.order_by("date").first().date
+    exited = household.events.filter(kind="exited").order_by("-date").first().date
+    before = guarantees_on(household, identified - dt.timedelta(days=1))
+    assert set(before.values()) == {None}
+    then = guarantees_on(household, day)
+    assert None not in then.values()
+    client = __import__("django.test", fromlist=["Client"]).Client()
+    client.force_login(get_user_model().objects.get(username="county_admin"))
+    html = client.get(f"/households/{household.pk}/", {"date": day.isoformat()}).content.decode()
+    assert "未保障" in html and "评估" in html
+    after = guarantees_on(household, exited)
+    assert all(a.secure for a in after.values())
