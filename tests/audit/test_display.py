@@ -184,7 +184,7 @@ def test_the_audit_page_shows_no_raw_code(scenario, language):
     # Objects named and linked: the project, its beneficiary household, the bulletin.
     assert f'href="/projects/{scenario.project.pk}/"' in html
     assert f'href="/households/{scenario.household.pk}/"' in html
-    assert f'href="/bulletins/{scenario.bulletin.pk}/"' in html
+    assert f'href="/bulletins/{scenario.bulletin.pk}/">绩溪县 2019-06-10<' in html
 
 
 def test_the_filters_are_drop_downs_in_words(scenario):
