@@ -3,7 +3,9 @@
 Who may manage whom: an actor manages a user when every role the user holds is one the
 actor may hand out over that region (`permissions.can_assign`): a county administrator
 manages the county's accounts, a township official the village cadres of the township.
-Nobody manages their own account here, and superusers are managed only in the admin.
+An account tied to regions without a role there (a project's responsible person, a
+paired cadre) is managed by whoever may hand out every region role over all those
+regions: the county administrator. Nobody manages their own account here, and superusers are managed only in the admin.
 """
 
 import secrets
@@ -28,6 +30,7 @@ from .authentication import token_digest
 from .models import ApiToken, HouseholdAssignment, RoleAssignment
 from .permissions import can_assign
 from .roles import REGION_ROLES, Role
+from .selectors import anchor_region_codes
 
 # The levels a role may be held at; a role not listed may be held at any level.
 ROLE_LEVELS = {
@@ -87,7 +90,14 @@ def can_manage(actor, user) -> bool:
     if user.pk == getattr(actor, "pk", None) or user.is_superuser:
         return False
     assignments = list(RoleAssignment.objects.filter(user=user))
-    return bool(assignments) and all(can_assign(actor, a.role, a.region_id) for a in assignments)
+    # Regions where the account is tied without a role (a project's responsible person,
+    # a paired cadre): managed by whoever may hand out every region role there.
+    anchored = anchor_region_codes(user)
+    if not assignments and not anchored:
+        return False
+    return all(can_assign(actor, a.role, a.region_id) for a in assignments) and all(
+        all(can_assign(actor, role, code) for role in REGION_ROLES) for code in anchored
+    )
 
 
 def require_manageable(actor, user) -> None:

@@ -30,7 +30,7 @@ from . import lockout, services
 from .forms import LoginForm, RoleForm, TokenCreateForm, UserCreateForm, UserImportForm
 from .models import ApiToken, RoleAssignment
 from .roles import Role
-from .selectors import get_user_for, users_visible_to
+from .selectors import anchor_labels, get_user_for, users_visible_to
 from .workbook import passwords_workbook, read_accounts, template_workbook
 
 PAGE_SIZE = 50
@@ -49,7 +49,7 @@ def _refuse(exc: DomainError):
 
 @login_required
 def user_list(request):
-    """Users holding a role in the administrator's regions; search, role, region, state."""
+    """Accounts the administrator's regions reach; search, role, region, state."""
     require_anywhere(request.user, MANAGE_USERS)
     users = users_visible_to(request.user)
     q = request.GET.get("q", "").strip()
@@ -65,6 +65,9 @@ def user_list(request):
     if state in ("active", "inactive"):
         users = users.filter(is_active=state == "active")
     page = Paginator(users, PAGE_SIZE).get_page(request.GET.get("page"))
+    labels = anchor_labels(page.object_list)
+    for account in page.object_list:
+        account.anchor_labels = labels.get(account.pk, [])
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -123,6 +126,7 @@ def user_detail(request, pk: int):
             "account": user,
             "manageable": services.can_manage(request.user, user),
             "assignments": list(user.role_assignments.all()),
+            "anchors": anchor_labels([user]).get(user.pk, []),
             "tokens": list(user.api_tokens.order_by("-created_at")),
             "locked_until": lockout.locked_until(user.get_username()),
             "form": RoleForm(actor=request.user),

@@ -1,7 +1,5 @@
 """The audit trail's pages: records of the user's regions, filtered, with before and after."""
 
-import json
-
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
@@ -10,39 +8,11 @@ from battlemap.audit.actions import VIEW_AUDIT
 from battlemap.core.scoping import require_anywhere
 
 from .actions import action_label
+from .display import Reader, actor_name
 from .filters import AuditFilter
 from .selectors import audit_records_for, get_audit_record_for
 
 PAGE_SIZE = 50
-
-
-def shown(value) -> str:
-    """A value of a before/after snapshot as text (lists and dicts as compact JSON)."""
-    if value is None:
-        return "—"
-    if isinstance(value, bool):
-        return "✓" if value else "✗"
-    if isinstance(value, (list, dict)):
-        return json.dumps(value, ensure_ascii=False)
-    return str(value)
-
-
-def changes(record) -> list[dict]:
-    """Each field of the record's before and after states, and whether it changed.
-    A state that is not a dict of fields (a count, a list) is shown whole."""
-    before, after = record.before, record.after
-    if not all(isinstance(state, (dict, type(None))) for state in (before, after)):
-        return [{"field": "", "before": shown(before), "after": shown(after), "changed": True}]
-    old, new = before or {}, after or {}
-    return [
-        {
-            "field": key,
-            "before": shown(old.get(key)) if before is not None else "",
-            "after": shown(new.get(key)) if after is not None else "",
-            "changed": old.get(key) != new.get(key),
-        }
-        for key in [*old, *(k for k in new if k not in old)]
-    ]
 
 
 @login_required
@@ -50,14 +20,12 @@ def audit_list(request):
     """Audit records of the user's regions, newest first, filtered by user, object,
     region, action and date."""
     require_anywhere(request.user, VIEW_AUDIT)
-    filterset = AuditFilter(request.GET, queryset=audit_records_for(request.user))
+    filterset = AuditFilter(request.GET, queryset=audit_records_for(request.user), request=request)
     page = Paginator(filterset.qs.order_by("-at", "-id"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    rows = [
-        {"record": record, "label": action_label(record.action), "changes": changes(record)}
-        for record in page.object_list
-    ]
+    reader = Reader(request.user)
+    rows = [_row(reader, record) for record in page.object_list]
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -72,8 +40,16 @@ def audit_detail(request, pk: int):
     """One audit record with its full before and after."""
     require_anywhere(request.user, VIEW_AUDIT)
     record = get_audit_record_for(request.user, pk)
-    return render(
-        request,
-        "audit/detail.html",
-        {"record": record, "label": action_label(record.action), "changes": changes(record)},
-    )
+    return render(request, "audit/detail.html", _row(Reader(request.user), record))
+
+
+def _row(reader: Reader, record) -> dict:
+    """One record in words: who, what, on which object, and its changes."""
+    return {
+        "record": record,
+        "label": action_label(record.action),
+        "actor": actor_name(record.actor_label, record.actor, system=record.actor_id is None),
+        "object": reader.object(record),
+        "region": reader.region(record.region_code),
+        "changes": reader.changes(record),
+    }

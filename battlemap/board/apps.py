@@ -24,3 +24,9 @@ class BoardConfig(AppConfig):
         from .bulletins import schedule_bulletins
 
         schedule_bulletins()
+
+        from battlemap.audit.display import audit_term
+
+        from .bulletins import figures_shown
+
+        audit_term("board.bulletin", "figures", _("主要数字"), figures_shown)

@@ -6,12 +6,15 @@ a kept bulletin as a Word document fit to send as an official notice.
 """
 
 import datetime as dt
+import functools
 import io
+import subprocess
 from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from battlemap.audit.services import SystemActor, audit_record
 from battlemap.board.actions import ISSUE_BULLETIN
@@ -30,11 +33,39 @@ from .models import Bulletin
 
 
 def _pct(value) -> str:
-    return "—" if value is None else f"{value * 100:.2f}%"
+    # Whole percent, rounded as the page's {% widthratio rate 1 100 %} rounds.
+    return "—" if value is None else f"{round(float(value) * 100)}%"
 
 
 def _yuan(value: Decimal) -> str:
     return f"{value:,.2f}"
+
+
+# The bulletin's figures (content["figures"]) in words, for the audit trail.
+FIGURE_LABELS = {
+    "projects_planned": gettext_lazy("年度计划项目"),
+    "projects_completed": gettext_lazy("已竣工"),
+    "projects_under_way": gettext_lazy("在建"),
+    "funds_allocated": gettext_lazy("下达专项资金（元）"),
+    "funds_disbursed": gettext_lazy("已支付（元）"),
+    "expenditure_rate": gettext_lazy("资金支出率"),
+    "reports_due": gettext_lazy("应报日报告"),
+    "reports_filed": gettext_lazy("已报日报告"),
+}
+
+
+def figures_shown(figures, reader=None) -> str:
+    """A bulletin's figures as 年度计划项目：160；… (money and rates as on the page)."""
+    if not isinstance(figures, dict):
+        return str(figures)
+    parts = []
+    for key, value in figures.items():
+        if key == "expenditure_rate":
+            value = _pct(value)
+        elif key.startswith("funds_"):
+            value = _yuan(Decimal(value))
+        parts.append(f"{FIGURE_LABELS.get(key, key)}：{value}")
+    return "；".join(parts)
 
 
 def bulletin_content(region: Region, date: dt.date) -> dict:
@@ -163,41 +194,287 @@ def bulletin_paragraphs(bulletin: Bulletin) -> list[str]:
     ]
 
 
-FONT = "SimSun"  # 宋体: what government notices are set in
-HEADING_FONT = "SimHei"
+# Fonts of a government document (GB/T 9704), each followed by its fallbacks, ending with
+# the Noto CJK fonts a Linux server has. A .docx names one font per slot (LibreOffice
+# reads neither "a;b" lists nor the fonts table's altName): the first of a list that
+# this machine has is named in every w:rFonts (never via the theme, which would win),
+# and the fonts table gives Word the standard font as its alternative name.
+TITLE_FONT = ("方正小标宋简体", "方正小标宋_GBK", "华文中宋", "宋体", "Noto Serif CJK SC")
+BODY_FONT = ("仿宋_GB2312", "仿宋", "FangSong", "Noto Serif CJK SC")
+HEADING_FONT = ("黑体", "SimHei", "Noto Sans CJK SC")
+NUMBER_FONT = ("宋体", "SimSun", "Noto Serif CJK SC")
+RED = "FF0000"
+# Sizes by their Chinese names: 初号 42pt, 小初 36, 二号 22, 三号 16, 四号 14, 小四 12.
+SIZE_OFFICE, SIZE_TITLE, SIZE_BODY, SIZE_PAGE, SIZE_TABLE = 36, 22, 16, 14, 12
+# 22 lines of 28 characters on the 156 x 225 mm type area.
+LINE_PT = 28.9
 
 
-def _east_asian(style, name: str) -> None:
-    """Set the font for Chinese text (w:eastAsia), which Word ignores in `font.name`."""
+def office_name(region_name: str) -> str:
+    """The issuing office (发文机关) of a region's bulletins."""
+    return _("%(r)s脱贫攻坚指挥部办公室") % {"r": region_name}
+
+
+def document_number(bulletin: Bulletin) -> str:
+    """The document number (发文字号): the region's short name, the year in 〔〕, and the
+    bulletin's place among the region's bulletins of that year, e.g. 绩脱贫指〔2019〕3号."""
+    n = Bulletin.objects.filter(
+        region_id=bulletin.region_id,
+        date__year=bulletin.date.year,
+        date__lte=bulletin.date,
+    ).count()
+    return _("%(a)s脱贫指〔%(y)d〕%(n)d号") % {
+        "a": bulletin.content["region"]["name"][:1],
+        "y": bulletin.date.year,
+        "n": max(n, 1),
+    }
+
+
+@functools.cache
+def _installed_fonts() -> frozenset[str]:
+    """Families with Chinese glyphs on this machine (fontconfig); none when it is absent."""
+    try:
+        listing = subprocess.run(
+            ["fc-list", ":lang=zh", "family"],  # noqa: S607
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return frozenset()
+    return frozenset(name.strip() for line in listing.splitlines() for name in line.split(","))
+
+
+def _font(fonts: tuple[str, ...]) -> str:
+    """The first of `fonts` installed here, else the standard one (for the reader's Word)."""
+    installed = _installed_fonts()
+    return next((name for name in fonts if name in installed), fonts[0])
+
+
+def _set_fonts(rpr, fonts: tuple[str, ...]) -> None:
+    """Name the font in every slot of w:rFonts and drop theme fonts, which win over names."""
     from docx.oxml.ns import qn
 
-    style.font.name = name
-    rpr = style.element.get_or_add_rPr()
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = rpr.makeelement(qn("w:rFonts"), {})
-        rpr.append(fonts)
-    fonts.set(qn("w:eastAsia"), name)
+    element = rpr.find(qn("w:rFonts"))
+    if element is None:
+        element = rpr.makeelement(qn("w:rFonts"), {})
+        rpr.insert(0, element)
+    for attr in list(element.attrib):
+        if attr.endswith("Theme") or attr.endswith("theme"):
+            del element.attrib[attr]
+    for slot in ("ascii", "hAnsi", "eastAsia", "cs"):
+        element.set(qn(f"w:{slot}"), _font(fonts))
+
+
+def _run(paragraph, text: str, fonts, size: float, *, color: str | None = None, bold=False):
+    from docx.shared import Pt, RGBColor
+
+    run = paragraph.add_run(text)
+    _set_fonts(run._element.get_or_add_rPr(), fonts)
+    run.font.size = Pt(size)
+    run.font.bold = bold
+    if color:
+        run.font.color.rgb = RGBColor.from_string(color)
+    return run
+
+
+def _paragraph(doc_or_part, *, align=None, indent_chars: float = 0, line=LINE_PT, before=0):
+    from docx.enum.text import WD_LINE_SPACING
+    from docx.shared import Pt
+
+    paragraph = doc_or_part.add_paragraph()
+    fmt = paragraph.paragraph_format
+    fmt.space_before, fmt.space_after = Pt(before), Pt(0)
+    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    fmt.line_spacing = Pt(line)
+    if indent_chars:
+        fmt.first_line_indent = Pt(SIZE_BODY * indent_chars)
+    if align is not None:
+        paragraph.alignment = align
+    return paragraph
+
+
+def _font_table(doc) -> None:
+    """Declare each font named, with the standard one as its alternative and its script."""
+    from docx.oxml.ns import qn
+
+    part = next(
+        p for p in doc.part.package.iter_parts() if str(p.partname) == "/word/fontTable.xml"
+    )
+    from docx.oxml import parse_xml
+
+    table = parse_xml(part.blob)
+    for fonts, family in (
+        (TITLE_FONT, "roman"),
+        (BODY_FONT, "modern"),
+        (HEADING_FONT, "modern"),
+        (NUMBER_FONT, "auto"),
+    ):
+        name = _font(fonts)
+        font = table.makeelement(qn("w:font"), {qn("w:name"): name})
+        alt = font.makeelement(
+            qn("w:altName"), {qn("w:val"): fonts[0] if name != fonts[0] else fonts[1]}
+        )
+        charset = font.makeelement(qn("w:charset"), {qn("w:val"): "86"})  # GB2312
+        kind = font.makeelement(qn("w:family"), {qn("w:val"): family})
+        font.extend([alt, charset, kind])
+        table.append(font)
+    from lxml import etree
+
+    part._blob = etree.tostring(table, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _strip_theme_fonts(doc) -> None:
+    """The template's styles point at theme fonts (minorEastAsia…): remove every one, in
+    styles.xml and in the Word 2010 copy, so the fonts named on the text apply."""
+    import re
+
+    from docx.oxml.ns import qn
+
+    for rfonts in doc.styles.element.iter(qn("w:rFonts")):
+        for attr in list(rfonts.attrib):
+            if attr.lower().endswith("theme"):
+                del rfonts.attrib[attr]
+    for part in doc.part.package.iter_parts():
+        if str(part.partname) == "/word/stylesWithEffects.xml":
+            part._blob = re.sub(rb' w:(ascii|hAnsi|eastAsia|cs)[Tt]heme="[^"]*"', b"", part.blob)
+
+
+def _page_number(paragraph) -> None:
+    """— N — in 四号 宋体 (GB/T 9704 7.5)."""
+    from docx.oxml.ns import qn
+
+    _run(paragraph, "— ", NUMBER_FONT, SIZE_PAGE)
+    for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "1")):
+        run = _run(paragraph, "", NUMBER_FONT, SIZE_PAGE)
+        if kind:
+            run._element.append(
+                run._element.makeelement(qn("w:fldChar"), {qn("w:fldCharType"): kind})
+            )
+        elif text == " PAGE ":
+            instr = run._element.makeelement(qn("w:instrText"), {})
+            instr.text = text
+            instr.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+            run._element.append(instr)
+        else:
+            run.text = text
+    end = _run(paragraph, "", NUMBER_FONT, SIZE_PAGE)
+    end._element.append(end._element.makeelement(qn("w:fldChar"), {qn("w:fldCharType"): "end"}))
+    _run(paragraph, " —", NUMBER_FONT, SIZE_PAGE)
+
+
+def _red_rule(paragraph) -> None:
+    """The red separating line under the document number, as wide as the type area."""
+    from docx.oxml.ns import qn
+
+    ppr = paragraph._element.get_or_add_pPr()
+    borders = ppr.makeelement(qn("w:pBdr"), {})
+    bottom = borders.makeelement(
+        qn("w:bottom"),
+        {qn("w:val"): "single", qn("w:sz"): "12", qn("w:space"): "11", qn("w:color"): RED},
+    )
+    borders.append(bottom)
+    ppr.append(borders)
+
+
+def _page_setup(doc) -> None:
+    """A4 with the margins of GB/T 9704 (type area 156 x 225 mm); page numbers right on
+    odd pages, left on even ones, one character in from the edge of the type area."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Mm, Pt
+
+    section = doc.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
+    section.left_margin, section.right_margin = Mm(28), Mm(26)
+    section.header_distance, section.footer_distance = Mm(15), Mm(21)
+    doc.settings.odd_and_even_pages_header_footer = True
+    for footer, align in (
+        (section.footer, WD_ALIGN_PARAGRAPH.RIGHT),
+        (section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT),
+    ):
+        footer.is_linked_to_previous = False
+        paragraph = footer.paragraphs[0]
+        paragraph.alignment = align
+        fmt = paragraph.paragraph_format
+        fmt.left_indent = fmt.right_indent = Pt(SIZE_PAGE)
+        _page_number(paragraph)
+
+
+def _properties(doc, bulletin: Bulletin, office: str) -> None:
+    """Who made it and when: the office and the day the bulletin was generated."""
+    props = doc.core_properties
+    when = bulletin.generated_at.astimezone(dt.UTC).replace(tzinfo=None)
+    props.author = props.last_modified_by = office
+    props.title = bulletin_title(bulletin)
+    props.subject = _("扶贫项目日通报")
+    props.comments = props.keywords = props.category = ""
+    props.created = props.modified = when
+    props.revision = 1
+    props.language = "zh-CN"
 
 
 def bulletin_docx(bulletin: Bulletin) -> bytes:
-    """The bulletin as a Word document (.docx)."""
+    """The bulletin as a Word document laid out after GB/T 9704 (党政机关公文格式): A4,
+    the red header line of the issuing office with its document number, the title in
+    小标宋, the body in 三号仿宋, page numbers — N —."""
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml.ns import qn
     from docx.shared import Pt
 
-    doc = Document()
-    _east_asian(doc.styles["Normal"], FONT)
-    doc.styles["Normal"].font.size = Pt(12)
-    for name in ("Title", "Heading 1", "Heading 2"):
-        _east_asian(doc.styles[name], HEADING_FONT)
-    title = doc.add_heading(bulletin_title(bulletin), level=0)
-    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    for text in bulletin_paragraphs(bulletin):
-        doc.add_paragraph(text)
     c = bulletin.content
+    office = office_name(c["region"]["name"])
+    doc = Document()
+    _strip_theme_fonts(doc)
+    normal = doc.styles["Normal"]
+    _set_fonts(normal.element.get_or_add_rPr(), BODY_FONT)
+    normal.font.size = Pt(SIZE_BODY)
+    lang = normal.element.get_or_add_rPr().makeelement(
+        qn("w:lang"), {qn("w:val"): "zh-CN", qn("w:eastAsia"): "zh-CN"}
+    )
+    normal.element.get_or_add_rPr().append(lang)
+    _font_table(doc)
+    _page_setup(doc)
+    # The body of the template's first paragraph-less document: drop its empty paragraph.
+    for element in list(doc.element.body):
+        if element.tag == qn("w:p"):
+            doc.element.body.remove(element)
+    center = WD_ALIGN_PARAGRAPH.CENTER
 
-    doc.add_heading(_("一、各乡镇排名（按资金支出率、项目进度）"), level=1)
+    # 红头: the office 35 mm below the top of the type area, in red 小标宋.
+    # As large as 小初 allows while the name stays on one line of the 442 pt type area.
+    size = min(SIZE_OFFICE, 440 // len(office))
+    header = _paragraph(doc, align=center, line=size * 1.25, before=35 * 72 / 25.4 - 12)
+    _run(header, office, TITLE_FONT, size, color=RED, bold=_font(TITLE_FONT) != TITLE_FONT[0])
+    _paragraph(doc)
+    _paragraph(doc)  # two blank lines, then the document number
+    number = _paragraph(doc, align=center)
+    _run(number, document_number(bulletin), BODY_FONT, SIZE_BODY)
+    _red_rule(number)
+    _paragraph(doc)
+    _paragraph(doc)  # two blank lines under the rule, then the title in 二号小标宋
+    title = _paragraph(doc, align=center, line=LINE_PT * 1.2)
+    # Where no 小标宋 is installed, the fallback serif in bold comes closest to it.
+    _run(
+        title,
+        bulletin_title(bulletin),
+        TITLE_FONT,
+        SIZE_TITLE,
+        bold=_font(TITLE_FONT) != TITLE_FONT[0],
+    )
+    _paragraph(doc)
+    for text in bulletin_paragraphs(bulletin):
+        _run(_paragraph(doc, indent_chars=2), text, BODY_FONT, SIZE_BODY)
+
+    def heading(text: str) -> None:
+        # Level-one headings of the body: 三号黑体, indented like the text.
+        paragraph = _paragraph(doc, indent_chars=2)
+        paragraph.paragraph_format.keep_with_next = True  # never alone at a page's foot
+        _run(paragraph, text, HEADING_FONT, SIZE_BODY)
+
+    heading(_("一、各乡镇排名（按资金支出率、项目进度）"))
     rows = [
         [
             str(t["rank"]),
@@ -210,7 +487,7 @@ def bulletin_docx(bulletin: Bulletin) -> bytes:
     ]
     _table(doc, [_("名次"), _("乡镇"), _("竣工/计划"), _("已支付（元）"), _("支出率")], rows)
 
-    doc.add_heading(_("二、逾期未完成的节点"), level=1)
+    heading(_("二、逾期未完成的节点"))
     if c["late"]:
         rows = [
             [
@@ -229,9 +506,9 @@ def bulletin_docx(bulletin: Bulletin) -> bytes:
             rows,
         )
     else:
-        doc.add_paragraph(_("无。"))
+        _run(_paragraph(doc, indent_chars=2), _("无。"), BODY_FONT, SIZE_BODY)
 
-    doc.add_heading(_("三、未报日报告的项目"), level=1)
+    heading(_("三、未报日报告的项目"))
     if c["missing"]:
         rows = [
             [m["project"], m["place"], m["responsible_unit"], m["responsible_person"]]
@@ -239,25 +516,54 @@ def bulletin_docx(bulletin: Bulletin) -> bytes:
         ]
         _table(doc, [_("项目"), _("地点"), _("责任单位"), _("责任人")], rows)
     else:
-        doc.add_paragraph(_("无。"))
-    closing = doc.add_paragraph(
-        _("%(r)s脱贫攻坚指挥部办公室　%(d)s")
-        % {"r": c["region"]["name"], "d": bulletin.date.strftime("%Y-%m-%d")}
-    )
-    closing.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        _run(_paragraph(doc, indent_chars=2), _("无。"), BODY_FONT, SIZE_BODY)
+
+    # The issuing office and the date, right-aligned four characters in (GB/T 9704 7.3.5).
+    _paragraph(doc)
+    _paragraph(doc)
+    for text in (
+        office,
+        _("%(y)d年%(m)d月%(d)d日")
+        % {"y": bulletin.date.year, "m": bulletin.date.month, "d": bulletin.date.day},
+    ):
+        closing = _paragraph(doc, align=WD_ALIGN_PARAGRAPH.RIGHT)
+        closing.paragraph_format.right_indent = Pt(SIZE_BODY * 4)
+        _run(closing, text, BODY_FONT, SIZE_BODY)
+    _properties(doc, bulletin, office)
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
 
 
 def _table(doc, header: list[str], rows: list[list[str]]) -> None:
+    """A ruled table in 小四: the heading row in 黑体, the cells in 仿宋."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml.ns import qn
+
     table = doc.add_table(rows=1, cols=len(header))
     table.style = "Table Grid"
+    table.alignment = 1  # centred in the type area
+
+    def fill(cell, text, fonts):
+        paragraph = cell.paragraphs[0]
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        fmt = paragraph.paragraph_format
+        fmt.space_before = fmt.space_after = 0
+        _run(paragraph, text, fonts, SIZE_TABLE)
+
+    def keep_together(row):
+        # A row never splits across pages.
+        trpr = row._tr.get_or_add_trPr()
+        trpr.append(trpr.makeelement(qn("w:cantSplit"), {}))
+
     for cell, text in zip(table.rows[0].cells, header, strict=True):
-        cell.text = text
+        fill(cell, text, HEADING_FONT)
+    keep_together(table.rows[0])
     for row in rows:
-        for cell, text in zip(table.add_row().cells, row, strict=True):
-            cell.text = text
+        new = table.add_row()
+        keep_together(new)
+        for cell, text in zip(new.cells, row, strict=True):
+            fill(cell, text, BODY_FONT)
 
 
 def bulletins_generate_all(date: dt.date) -> list[Bulletin]:

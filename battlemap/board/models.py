@@ -70,4 +70,11 @@ class Bulletin(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.region_id} {self.date}"
+        # Named as people know it (the audit trail names its objects with this).
+        name = (self.content or {}).get("region", {}).get("name", self.region_id)
+        return f"{name} {self.date}"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("board:bulletin", args=[self.pk])

@@ -36,9 +36,9 @@ from battlemap.regions.selectors import top_region_codes
 from battlemap.registry.actions import REVEAL_PERSONAL_DATA
 from battlemap.registry.codebook import HEAD
 from battlemap.registry.filters import HouseholdFilter, is_full_id_number
-from battlemap.registry.models import Household, Person
+from battlemap.registry.models import Guarantee, Household, Person
 from battlemap.registry.personal import household_phone_reveal, person_id_reveal
-from battlemap.registry.selectors import get_household_for, household_incomes
+from battlemap.registry.selectors import get_household_for, guarantees_on, household_incomes
 from battlemap.registry.status import KIND_STATE, POOR, state_label, state_on
 
 from . import selectors
@@ -393,12 +393,10 @@ def render_household_file(request, household: Household, revealed: dict | None =
         }
         for person in household.members.all()
     ]
+    # As assessed on the day viewed: each guarantee's latest assessment on or before it.
     guarantees = [
-        (_("不愁吃穿"), household.food_clothing_secure),
-        (_("义务教育有保障"), household.education_secure),
-        (_("基本医疗有保障"), household.medical_secure),
-        (_("住房安全有保障"), household.housing_secure),
-        (_("饮水安全有保障"), household.water_secure),
+        {"label": Guarantee(g).label, "assessment": row}
+        for g, row in guarantees_on(household, date).items()
     ]
     village = household.village
     breadcrumb = selectors.breadcrumb(request.user, village)

@@ -52,13 +52,17 @@ def required_headers(columns: list[Column]) -> list[str]:
     return [c.header for c in columns if c.required]
 
 
-def code_list_sheet(wb, tables: dict[str, list[str]]) -> dict[str, str]:
-    """A hidden sheet of the code tables; each table's range, for list validations."""
+def code_list_sheet(
+    wb, tables: dict[str, list[str]], titles: dict[str, str] | None = None
+) -> dict[str, str]:
+    """A hidden sheet of the code tables, each headed by its title (a person reads it
+    when a drop-down puzzles them: 文化程度, never `education`); each table's range,
+    for list validations."""
     ws = wb.create_sheet(CODES)
     ranges = {}
     for index, (table, labels) in enumerate(sorted(tables.items()), start=1):
         letter = get_column_letter(index)
-        ws.cell(1, index, table)
+        ws.cell(1, index, (titles or {}).get(table, table))
         for row, label in enumerate(labels, start=2):
             ws.cell(row, index, label)
         ranges[table] = f"'{CODES}'!${letter}${2}:${letter}${len(labels) + 1}"

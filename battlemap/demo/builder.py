@@ -89,6 +89,8 @@ class Scenario:
     projects: list = field(default_factory=list)  # demo.projects.ProjectPlan, the 2019 plan
     # Projects of the year the demo is built in, under way on the day it is built.
     current_projects: list = field(default_factory=list)
+    # Assessments of 两不愁三保障: number, guarantee, date, secure, note.
+    guarantees: list[tuple[str, str, dt.date, bool, str]] = field(default_factory=list)
 
 
 def read_divisions() -> list[tuple[str, str, str]]:
@@ -401,6 +403,9 @@ def generate(
         scenario.persons += members
         scenario.households.append(gen.household(village, number, events, size))
         scenario.incomes += _incomes(rng, number, events, size)
+    # Drawn from a generator of their own, after everything else: the registry and its
+    # reference figures stay exactly what they were.
+    scenario.guarantees = _guarantees(random.Random(seed + 9704), scenario.households, book)
     from .projects import generate_current_projects, generate_projects  # they use apportion()
 
     by_village: dict[str, list[str]] = {}
@@ -410,6 +415,60 @@ def generate(
     if today is not None:
         scenario.current_projects = generate_current_projects(seed, regions, by_village, today)
     return scenario
+
+
+# What a household's main cause of poverty leaves unassured when it is identified.
+CAUSE_GUARANTEES = {"因病": "medical", "因残": "medical", "因学": "education", "缺水": "water"}
+GUARANTEES = ("food", "clothing", "education", "medical", "housing", "water")
+
+
+def _guarantees(rng: random.Random, households, book: CodeBook) -> list[tuple]:
+    """Each household assessed when identified (its main cause, and often its house or
+    water, not yet assured), reviewed each December while gaps remain, found assured a
+    few weeks before it exits, and assessed again when it relapses."""
+    out = {}
+
+    def assess(number, date, missing, note):
+        for guarantee in GUARANTEES:
+            insecure = guarantee in missing
+            # One assessment a day per guarantee: a later one of the same day wins.
+            out[(number, guarantee, date)] = (
+                number,
+                guarantee,
+                date,
+                not insecure,
+                note if insecure else "",
+            )
+
+    for row in households:
+        cause = book.label(row.main_cause_id)
+        start = row.events[0][0]
+        gaps = {CAUSE_GUARANTEES[cause]} if cause in CAUSE_GUARANTEES else set()
+        if rng.random() < 0.35:
+            gaps.add("housing")
+        if rng.random() < 0.12:
+            gaps.add("water")
+        if rng.random() < 0.05:
+            gaps.add("food")
+        closings = {
+            date: date - dt.timedelta(days=rng.randrange(15, 60))
+            for date, kind in row.events
+            if kind == "exited"
+        }
+        assess(row.number, start, gaps, "识别时评估")
+        ends = [closings.get(d, d) for d, k in row.events[1:] if k in ("exited", "removed")]
+        first_end = ends[0] if ends else dt.date(2020, 6, 30)
+        for year in range(start.year, first_end.year + 1):
+            review = dt.date(year, 12, 20)
+            if start < review < first_end and gaps:
+                gaps = {g for g in sorted(gaps) if rng.random() < 0.6}
+                assess(row.number, review, gaps, "年度复核")
+        for date, kind in row.events[1:]:
+            if kind == "exited":
+                assess(row.number, closings[date], set(), "")
+            elif kind == "relapsed":
+                assess(row.number, date, {CAUSE_GUARANTEES.get(cause, "medical")}, "返贫时评估")
+    return sorted(out.values())
 
 
 def _incomes(rng: random.Random, number: str, events, size: int):

@@ -12,8 +12,18 @@ from battlemap.core.codes import prefix_of
 from battlemap.projects import services as p
 from battlemap.regions.models import Region
 from battlemap.regions.services import poor_village_set, population_set, region_upsert
-from battlemap.registry.models import Household, HouseholdEvent, IncomeRecord, Person
-from battlemap.registry.services import income_bulk_set, registry_bulk_register
+from battlemap.registry.models import (
+    GuaranteeAssessment,
+    Household,
+    HouseholdEvent,
+    IncomeRecord,
+    Person,
+)
+from battlemap.registry.services import (
+    guarantees_bulk_assess,
+    income_bulk_set,
+    registry_bulk_register,
+)
 
 from .builder import COUNTY, Scenario
 from .projects import OWNER_NAME, ProjectPlan
@@ -35,7 +45,7 @@ DEMO_USERS = [
 PROJECT_OWNER = "project_owner"
 
 
-REGISTRY_TABLES = (Household, HouseholdEvent, Person, IncomeRecord)
+REGISTRY_TABLES = (Household, HouseholdEvent, Person, IncomeRecord, GuaranteeAssessment)
 # SQLite's page cache during a first load (core.bulk.sqlite_page_cache): room for a county
 # of a million persons, used only as far as the load's pages fill it.
 FIRST_LOAD_CACHE_KIB = 2 * 1024 * 1024
@@ -92,6 +102,7 @@ def load_registry(scenario: Scenario, *, actor) -> None:
             actor=actor, households=scenario.households, persons=scenario.persons
         )
         income_bulk_set(actor=actor, county_code=COUNTY[:6], rows=scenario.incomes)
+        guarantees_bulk_assess(actor=actor, county_code=COUNTY[:6], rows=scenario.guarantees)
 
 
 def create_demo_users(*, actor) -> None:

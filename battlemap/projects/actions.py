@@ -37,14 +37,14 @@ RESPONSIBLE_PERSON_ACTIONS = frozenset({VIEW_PROJECTS, FILE_REPORT})
 declare_audit_labels(
     "projects",
     {
-        "project.create": _("新建项目"),
-        "project.notice": _("登记项目公示公告"),
-        "project.stage": _("项目进入下一阶段"),
-        "project.allocate": _("下达资金"),
-        "project.disburse": _("拨付资金"),
-        "milestone.add": _("添加节点"),
-        "milestone.complete": _("完成节点"),
-        "project.report": _("填报日报告"),
-        "project.report_bulk": _("批量导入日报告"),
+        "project.create": _("新建扶贫项目"),
+        "project.stage": _("项目进入新阶段"),
+        "project.notice": _("项目公示"),
+        "project.allocate": _("下达项目资金"),
+        "project.disburse": _("支付项目资金"),
+        "project.report": _("填报项目日报告"),
+        "project.report_bulk": _("批量写入项目日报告"),
+        "milestone.add": _("添加项目节点"),
+        "milestone.complete": _("完成项目节点"),
     },
 )

@@ -130,6 +130,11 @@ class Project(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("projects:detail", args=[self.pk])
+
 
 class StageRecord(models.Model):
     """A project entered a stage on a date (with the document that decided it)."""

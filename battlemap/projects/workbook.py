@@ -152,7 +152,8 @@ def new_workbook(rows: int = 1000):
     ws.title = SHEET
     write_header(ws, [c.header for c in COLUMNS], BY_HEADER)
     tables = {name: list(entries) for name, entries in _tables().items()}
-    drop_downs(ws, COLUMNS, code_list_sheet(wb, tables), rows)
+    titles = {c.table: c.header for c in COLUMNS if c.table}
+    drop_downs(ws, COLUMNS, code_list_sheet(wb, tables, titles), rows)
     notes_sheet(
         wb.create_sheet(NOTES),
         COLUMNS,

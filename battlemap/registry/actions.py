@@ -55,6 +55,8 @@ declare_audit_labels(
         "household.register": _("登记贫困户"),
         "household.update": _("修改户信息"),
         "household.event": _("户状态变更"),
+        "household.guarantees": _("评估两不愁三保障"),
+        "household.guarantees_bulk": _("批量写入保障评估"),
         "household.reveal": _("查看完整联系电话"),
         "person.add": _("添加家庭成员"),
         "person.update": _("修改家庭成员"),

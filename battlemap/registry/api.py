@@ -5,6 +5,8 @@ Personal numbers are always masked here; `POST …/reveal/` shows one number in 
 role that may reveal it, and records that it did (registry.personal).
 """
 
+import datetime as dt
+
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
@@ -27,9 +29,9 @@ from battlemap.core.scoping import user_can
 from battlemap.registry.actions import EDIT_REGISTRY
 
 from .filters import HouseholdFilter, PersonFilter, is_full_id_number
-from .models import Household, HouseholdEvent, Person
+from .models import Guarantee, Household, HouseholdEvent, Person
 from .personal import household_phone_reveal, person_id_reveal
-from .selectors import household_incomes
+from .selectors import guarantees_on, household_incomes
 from .services import household_update
 from .status import KIND_STATE
 
@@ -107,11 +109,20 @@ class IncomeSerializer(serializers.Serializer):
     )
 
 
+class GuaranteeSerializer(serializers.Serializer):
+    guarantee = serializers.ChoiceField(choices=Guarantee.choices)
+    label = serializers.CharField()
+    secure = serializers.BooleanField(allow_null=True)
+    date = serializers.DateField(allow_null=True, help_text=_("评估日期"))
+    note = serializers.CharField(allow_blank=True)
+
+
 class HouseholdDetailSerializer(HouseholdSerializer):
     members = PersonSerializer(many=True)
     events = EventSerializer(many=True)
     phone = serializers.SerializerMethodField()
     incomes = serializers.SerializerMethodField()
+    guarantees = serializers.SerializerMethodField()
 
     class Meta(HouseholdSerializer.Meta):
         fields = [
@@ -122,6 +133,7 @@ class HouseholdDetailSerializer(HouseholdSerializer):
             "medical_secure",
             "housing_secure",
             "water_secure",
+            "guarantees",
             "members",
             "events",
             "incomes",
@@ -130,6 +142,29 @@ class HouseholdDetailSerializer(HouseholdSerializer):
     @extend_schema_field(serializers.CharField())
     def get_phone(self, household) -> str:
         return household.phone_masked
+
+    @extend_schema_field(GuaranteeSerializer(many=True))
+    def get_guarantees(self, household) -> list:
+        """Each guarantee as assessed on `?date=` (default today): the latest assessment on
+        or before it; `secure` is null where none was made (未评估)."""
+        request = self.context.get("request")
+        day = timezone.localdate()
+        try:
+            day = min(dt.date.fromisoformat(request.query_params.get("date") or ""), day)
+        except (AttributeError, ValueError):
+            pass
+        rows = []
+        for guarantee, row in guarantees_on(household, day).items():
+            rows.append(
+                {
+                    "guarantee": guarantee,
+                    "label": Guarantee(guarantee).label,
+                    "secure": None if row is None else row.secure,
+                    "date": None if row is None else row.date,
+                    "note": "" if row is None else row.note,
+                }
+            )
+        return GuaranteeSerializer(rows, many=True).data
 
     @extend_schema_field(IncomeSerializer(many=True))
     def get_incomes(self, household) -> list:

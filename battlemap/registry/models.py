@@ -105,6 +105,11 @@ class Household(models.Model):
     def __str__(self) -> str:
         return self.number
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("board:household", args=[self.pk])
+
     @property
     def phone(self) -> str:
         return crypto.decrypt(self.phone_cipher)
@@ -150,6 +155,51 @@ class HouseholdEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.household_id} {self.get_kind_display()} {self.date}"
+
+
+class Guarantee(models.TextChoices):
+    """两不愁三保障 and safe drinking water: what each assessment is of."""
+
+    FOOD = "food", _("不愁吃")
+    CLOTHING = "clothing", _("不愁穿")
+    EDUCATION = "education", _("义务教育有保障")
+    MEDICAL = "medical", _("基本医疗有保障")
+    HOUSING = "housing", _("住房安全有保障")
+    WATER = "water", _("饮水安全有保障")
+
+
+class GuaranteeAssessment(models.Model):
+    """One guarantee of a household as assessed on a date: the history is kept, and a
+    day is read as the latest assessment on or before it (none: not assessed)."""
+
+    household = models.ForeignKey(
+        Household,
+        verbose_name=_("户"),
+        on_delete=models.CASCADE,
+        related_name="guarantee_assessments",
+        db_index=False,  # guarantee_one_a_day (household, guarantee, date) serves it
+    )
+    guarantee = models.CharField(_("保障项"), max_length=12, choices=Guarantee.choices)
+    date = models.DateField(_("评估日期"))
+    secure = models.BooleanField(_("是否有保障"))
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+    # Who assessed: a login or a system actor's label, as the audit trail names actors.
+    assessor = models.CharField(_("评估人"), max_length=150, blank=True)
+
+    objects = HouseholdRowQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("保障评估")
+        verbose_name_plural = _("保障评估")
+        ordering = ["household_id", "guarantee", "date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["household", "guarantee", "date"], name="guarantee_one_a_day"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.household_id} {self.get_guarantee_display()} {self.date}"
 
 
 class Person(models.Model):

@@ -110,3 +110,14 @@ def get_person_for(user, pk, action: str = VIEW_REGISTRY) -> Person:
     return object_for(
         Person.objects.visible_to(user).select_related("household"), user, action, pk=pk
     )
+
+
+def guarantees_on(household, date) -> dict:
+    """Each guarantee's latest assessment on or before `date` (None: not assessed)."""
+    from .models import Guarantee, GuaranteeAssessment
+
+    latest: dict = dict.fromkeys(Guarantee.values)
+    rows = GuaranteeAssessment.objects.filter(household=household, date__lte=date)
+    for row in rows.order_by("date"):
+        latest[row.guarantee] = row
+    return latest

@@ -26,7 +26,8 @@ from battlemap.regions.models import Region
 from . import rules, status
 from .actions import EDIT_REGISTRY
 from .codebook import HEAD, CodeBook
-from .models import Household, HouseholdEvent, IncomeRecord, Person
+from .models import Guarantee, GuaranteeAssessment, Household, HouseholdEvent, IncomeRecord, Person
+from .selectors import guarantees_on
 
 PERSON_CODE_FIELDS = {
     "relation": "relation",
@@ -390,6 +391,62 @@ def household_event_add(
     return event
 
 
+def _actor_label(actor) -> str:
+    label = getattr(actor, "label", None)
+    return label if label is not None else actor.get_username()
+
+
+@transaction.atomic
+def guarantees_assess(
+    *, actor, household: Household, date: dt.date, assessed: dict, notes: dict | None = None
+) -> list[GuaranteeAssessment]:
+    """Record some or all of a household's guarantees as assessed on a date
+    (`assessed`: guarantee -> secure or not; `notes`: guarantee -> why). Assessing a
+    guarantee again on the same day corrects that day's assessment; history stays."""
+    require_action(actor, EDIT_REGISTRY, household)
+    notes = notes or {}
+    if not assessed:
+        raise ValidationFailed(_("请至少评估一项保障。"), field="assessed")
+    unknown = sorted(set(assessed) - set(Guarantee.values) | set(notes) - set(Guarantee.values))
+    if unknown:
+        raise ValidationFailed(
+            _("未知的保障项：%(g)s。") % {"g": "、".join(unknown)}, field="assessed", value=unknown
+        )
+    if date is None or date > timezone.localdate():
+        raise ValidationFailed(_("评估日期不能为空，也不能在未来。"), field="date", value=date)
+    before = guarantees_on(household, date)
+    who = _actor_label(actor)
+    rows = []
+    for guarantee, secure in assessed.items():
+        row, _created = GuaranteeAssessment.objects.update_or_create(
+            household=household,
+            guarantee=guarantee,
+            date=date,
+            defaults={
+                "secure": bool(secure),
+                "note": clean(notes.get(guarantee, "")),
+                "assessor": who,
+            },
+        )
+        rows.append(row)
+    audit_record(
+        actor=actor,
+        action="household.guarantees",
+        obj=household,
+        region_code=household.village_id,
+        before={"date": date.isoformat(), "guarantees": _guarantee_states(before)},
+        after={
+            "date": date.isoformat(),
+            "guarantees": _guarantee_states(guarantees_on(household, date)),
+        },
+    )
+    return rows
+
+
+def _guarantee_states(states: dict) -> dict:
+    return {g: None if a is None else a.secure for g, a in states.items()}
+
+
 @transaction.atomic
 def income_record_set(*, actor, household: Household, year: int, **amounts) -> IncomeRecord:
     """Record (or correct) a household's income for a year, by source."""
@@ -686,6 +743,45 @@ def income_bulk_set(
             actor=actor,
             action="income.bulk_set",
             obj=("registry.incomerecord", ""),
+            after={"records": count},
+        )
+    return count
+
+
+def guarantees_bulk_assess(*, actor, county_code: str, rows: list[tuple]) -> int:
+    """Write many assessments (number, guarantee, date, secure, note) of one county's
+    households, set-based, with one audit record (the demo's history, a first load)."""
+    from battlemap.core.bulk import bulk_insert
+
+    numbers = {row[0] for row in rows}
+    households = Household.objects.filter(county_code=county_code)
+    if len(numbers) <= 5000:
+        households = households.filter(number__in=numbers)
+    found = list(households.values_list("number", "id", "village_id"))
+    ids = {number: pk for number, pk, _village in found}
+    for village in sorted({village for number, _pk, village in found if number in numbers}):
+        require_action(actor, EDIT_REGISTRY, village)
+    today = timezone.localdate()
+    for number, guarantee, date, _secure, _note in rows:
+        if number not in ids:
+            raise ValidationFailed(_("户编号%(n)s不存在。") % {"n": number}, field="number")
+        if guarantee not in Guarantee.values:
+            raise ValidationFailed(
+                _("未知的保障项：%(g)s。") % {"g": guarantee}, field="assessed", value=guarantee
+            )
+        if date > today:
+            raise ValidationFailed(_("评估日期不能为空，也不能在未来。"), field="date", value=date)
+    who = _actor_label(actor)
+    with transaction.atomic():
+        count = bulk_insert(
+            GuaranteeAssessment,
+            ("household", "guarantee", "date", "secure", "note", "assessor"),
+            ((ids[n], g, d, bool(v), clean(note), who) for n, g, d, v, note in rows),
+        )
+        audit_record(
+            actor=actor,
+            action="household.guarantees_bulk",
+            obj=("registry.guaranteeassessment", ""),
             after={"records": count},
         )
     return count

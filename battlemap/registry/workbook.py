@@ -9,6 +9,7 @@ person sheet alone) and writes exports, so the three cannot drift apart.
 import io
 from dataclasses import dataclass
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
@@ -28,7 +29,7 @@ from battlemap.core.workbook import (
     write_header,
 )
 from battlemap.registry.codebook import TABLES
-from battlemap.registry.models import IncomeRecord
+from battlemap.registry.models import CodeTable, IncomeRecord
 
 PERSONS = "人员"
 EVENTS = "户状态变更"
@@ -178,6 +179,12 @@ def _tables() -> dict[str, list[str]]:
     return {c.table: [label for label, _en in TABLES[c.table]] for c in COLUMNS if c.table}
 
 
+def _table_titles() -> dict[str, str]:
+    # The workbook speaks Chinese whatever the page's language: its headings are data.
+    with translation.override("zh-hans"):
+        return {table.value: str(table.label) for table in CodeTable}
+
+
 def new_workbook(rows: int = 5000):
     """The template's workbook: person and event sheets with headers and drop-down lists
     over `rows` rows, the code tables, and the sheet explaining each column."""
@@ -186,7 +193,7 @@ def new_workbook(rows: int = 5000):
     persons.title = PERSONS
     write_header(persons, [c.header for c in COLUMNS], BY_HEADER)
     tables = _tables()
-    drop_downs(persons, COLUMNS, code_list_sheet(wb, tables), rows)
+    drop_downs(persons, COLUMNS, code_list_sheet(wb, tables, _table_titles()), rows)
     events = wb.create_sheet(EVENTS)
     write_header(events, EVENT_COLUMNS, {}, {"户编号": 16, "变更类型": 10, "日期": 12, "说明": 30})
     kinds = DataValidation(
@@ -231,6 +238,9 @@ class Sheets:
     events: list[SheetRow]
     errors: list[RowError]
     warnings: list[str]
+    # Whether the file carries the status sheet at all: a CSV (one sheet) or a workbook
+    # without 户状态变更 says nothing about the registry's later status events.
+    has_events: bool = True
 
 
 def read_upload(content: bytes, filename: str, progress=None) -> Sheets:
@@ -239,7 +249,7 @@ def read_upload(content: bytes, filename: str, progress=None) -> Sheets:
         persons, errors, warnings = read_rows(
             PERSONS, csv_rows(content, PERSONS), REQUIRED, BY_HEADER
         )
-        return Sheets(persons, [], errors, warnings)
+        return Sheets(persons, [], errors, warnings, has_events=False)
     wb = open_xlsx(content, filename)
     try:
         if PERSONS not in wb.sheetnames:
@@ -257,4 +267,4 @@ def read_upload(content: bytes, filename: str, progress=None) -> Sheets:
             warnings += more_warnings
     finally:
         wb.close()
-    return Sheets(persons, events, errors, warnings)
+    return Sheets(persons, events, errors, warnings, has_events=EVENTS in wb.sheetnames)

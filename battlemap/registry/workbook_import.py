@@ -562,8 +562,14 @@ def _person_data(book: CodeBook, values: dict) -> dict:
     return data
 
 
-def _known_households(actor, households: list[FileHousehold], outcome: Outcome) -> None:
-    """Apply each difference between the file and the registry through the services."""
+def _known_households(
+    actor, households: list[FileHousehold], outcome: Outcome, has_events: bool = True
+) -> None:
+    """Apply each difference between the file and the registry through the services.
+
+    Without the status sheet (a CSV of the person sheet) the file knows only the dates
+    of identification and exit: the registry's other events stay, and a date the
+    registry already has an event on is not added again."""
     book = CodeBook()
     ids = [h.existing.pk for h in households]
     events, members, incomes = defaultdict(set), defaultdict(dict), {}
@@ -591,7 +597,8 @@ def _known_households(actor, households: list[FileHousehold], outcome: Outcome) 
                 outcome.households_changed += 1
             on_file = events[known.pk]
             in_file = {(e[0], e[1]) for e in h.events}
-            for date, kind in sorted(on_file - in_file):
+            missing = sorted(on_file - in_file) if has_events else []
+            for date, kind in missing:
                 raise Refused(
                     _(
                         "登记册中该户有%(d)s的“%(k)s”，文件中没有：导入不删除状态记录，请补入“户状态变更”表。"
@@ -599,8 +606,9 @@ def _known_households(actor, households: list[FileHousehold], outcome: Outcome) 
                     % {"d": date, "k": registry.status.kind_label(kind)},
                     "events",
                 )
+            dates_on_file = {date for date, _kind in on_file}
             for date, kind, note, _row, _column in h.events:
-                if (date, kind) not in on_file:
+                if (date, kind) not in on_file and (has_events or date not in dates_on_file):
                     registry.household_event_add(
                         actor=actor, household=known, kind=kind, date=date, note=note
                     )
@@ -666,7 +674,7 @@ def registry_import(*, actor, content: bytes, filename: str, progress=None) -> O
         with transaction.atomic(), batched():
             if new:
                 _new_households(actor, new, outcome)
-            _known_households(actor, known, outcome)
+            _known_households(actor, known, outcome, sheets.has_events)
     except _Failed as failed:
         exc = failed.exc
         reason = exc.reason if isinstance(exc, Refused) else str(exc)

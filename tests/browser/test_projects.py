@@ -138,7 +138,10 @@ def test_project_gantt_report_and_bulletin(page, live_server):
     with page.expect_download() as info:
         page.click("#bulletin-docx")
     document = docx.Document(io.BytesIO(Path(info.value.path()).read_bytes()))
-    assert document.paragraphs[0].text == "绩溪县扶贫项目日通报（2019-10-15）"
+    texts = [p.text for p in document.paragraphs if p.text]
+    # The red header line (the issuing office) comes first, then the number and the title.
+    assert texts[0] == "绩溪县脱贫攻坚指挥部办公室"
+    assert texts[2] == "绩溪县扶贫项目日通报（2019-10-15）"
     cells = {c.text for t in document.tables for row in t.rows for c in row.cells}
     assert {"施工建设", "胡建华", "华阳镇"} <= cells
     assert get_user_model().objects.filter(username="owner").exists()

@@ -145,6 +145,15 @@ CALLS = {
         "county_code": w.county.code[:6],
         "rows": [("A1-1", 2019, 1, 1, 1, 1, 0)],
     },
+    "battlemap.registry.services.guarantees_assess": lambda w: {
+        "household": w.household,
+        "date": D(2019, 1, 1),
+        "assessed": {"housing": True},
+    },
+    "battlemap.registry.services.guarantees_bulk_assess": lambda w: {
+        "county_code": w.county.code[:6],
+        "rows": [("A1-1", "housing", D(2019, 1, 1), True, "")],
+    },
     "battlemap.registry.personal.person_id_reveal": lambda w: {"person": w.person},
     "battlemap.registry.personal.household_phone_reveal": lambda w: {"household": w.household},
     "battlemap.projects.services.project_create": lambda w: {

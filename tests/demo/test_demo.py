@@ -265,3 +265,60 @@ def test_the_projects_under_way_are_dated_from_the_day_and_deterministic(demo):
         20191130, read_divisions(), by_village, day + dt.timedelta(days=1)
     )
     assert later != plans
+# The whole county once (GBK, as Chinese Excel saves), one township in UTF-8.
+@pytest.mark.parametrize("encoding,code", [("gbk", "341824000000"), ("utf-8", "341824100000")])
+def test_the_demo_person_sheet_saved_as_csv_imports_as_a_no_op(demo, encoding, code):
+    """The upload page offers CSV: the demo's person sheet re-saved as one, without the
+    status sheet, changes nothing (later status events are not read as deleted)."""
+    from django.contrib.auth import get_user_model
+
+    from battlemap.registry.models import HouseholdEvent
+    from battlemap.registry.workbook_export import registry_export
+    from battlemap.registry.workbook_import import registry_import
+    from tests.exchange.workbooks import person_sheet_as_csv
+
+    admin = get_user_model().objects.get(username="county_admin")
+    content = person_sheet_as_csv(registry_export(admin, code)[1], encoding)
+    before = (HouseholdEvent.objects.count(), AuditRecord.objects.count())
+    outcome = registry_import(actor=admin, content=content, filename="人员.csv")
+    assert not outcome.changed, outcome.summary()
+    assert (
+        outcome.households
+        == Household.objects.filter(
+            village__code__startswith=code[: 6 if code.endswith("000000") else 9]
+        ).count()
+    )
+    assert (HouseholdEvent.objects.count(), AuditRecord.objects.count()) == before
+
+
+def test_the_demo_households_have_a_dated_guarantee_history(demo):
+    """A household poor at the end of 2016 reads its guarantees as assessed then (some
+    not yet assured), none before it was identified, all assured once it exited."""
+    import datetime as dt
+
+    from django.contrib.auth import get_user_model
+
+    from battlemap.registry.models import GuaranteeAssessment
+    from battlemap.registry.selectors import guarantees_on
+
+    assert GuaranteeAssessment.objects.count() > 6 * Household.objects.count()
+    gaps = GuaranteeAssessment.objects.filter(
+        secure=False, date__lte=dt.date(2016, 12, 31), household__events__kind="exited"
+    )
+    day = dt.date(2016, 12, 31)
+    candidates = Household.objects.filter(pk__in=gaps.values("household_id")).order_by("pk")
+    household = next(
+        h for h in candidates[:500] if not all(a.secure for a in guarantees_on(h, day).values())
+    )
+    identified = household.events.order_by("date").first().date
+    exited = household.events.filter(kind="exited").order_by("-date").first().date
+    before = guarantees_on(household, identified - dt.timedelta(days=1))
+    assert set(before.values()) == {None}
+    then = guarantees_on(household, day)
+    assert None not in then.values()
+    client = __import__("django.test", fromlist=["Client"]).Client()
+    client.force_login(get_user_model().objects.get(username="county_admin"))
+    html = client.get(f"/households/{household.pk}/", {"date": day.isoformat()}).content.decode()
+    assert "未保障" in html and "评估" in html
+    after = guarantees_on(household, exited)
+    assert all(a.secure for a in after.values())

@@ -13,7 +13,7 @@ from battlemap.registry.workbook_import import registry_import
 from tests import personas
 from tests.factories import ACTOR, member, register
 
-from .workbooks import read, sample, workbook
+from .workbooks import person_sheet_as_csv, read, sample, workbook
 
 
 def export(user, code="341824"):
@@ -90,6 +90,36 @@ def test_export_then_import_is_a_no_op(county):
         HouseholdEvent.objects.count(),
         AuditRecord.objects.count(),
     ) == before
+
+
+@pytest.mark.parametrize("encoding", ["gbk", "utf-8-sig"])
+def test_the_person_sheet_saved_as_csv_imports_as_a_no_op(county, encoding):
+    # A household first identified by a new identification (新识别) and one that
+    # returned to poverty: events a CSV, one sheet, cannot carry.
+    registry_import(
+        actor=ACTOR,
+        content=workbook(sample(), [["HH2", "返贫", dt.date(2019, 3, 1), "病"]]),
+        filename="a.xlsx",
+    )
+    household = register(county.v3, "N-1", members=[member(), member("配偶")])
+    services.household_event_add(
+        actor=ACTOR, household=household, kind="removed", date=dt.date(2016, 1, 1)
+    )
+    services.household_event_add(
+        actor=ACTOR, household=household, kind="newly_identified", date=dt.date(2016, 11, 1)
+    )
+    admin = personas.county_admin(county.county)
+    content = person_sheet_as_csv(export(admin), encoding)
+    before = (HouseholdEvent.objects.count(), AuditRecord.objects.count())
+    outcome = registry_import(actor=admin, content=content, filename="人员.csv")
+    assert not outcome.changed, outcome.summary()
+    assert (HouseholdEvent.objects.count(), AuditRecord.objects.count()) == before
+
+
+def test_the_code_sheet_is_headed_in_chinese():
+    headings = [c.value for c in read(template_bytes())["代码表"][1]]
+    assert "文化程度" in headings and "民族" in headings and "健康状况" in headings
+    assert all(not heading.isascii() for heading in headings), headings
 
 
 def test_the_export_shows_only_what_the_user_may_see_masked_unless_allowed(county):

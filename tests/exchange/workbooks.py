@@ -91,3 +91,27 @@ def workbook(
 
 def read(content: bytes, **options):
     return load_workbook(io.BytesIO(content), **options)
+
+
+def person_sheet_as_csv(content: bytes, encoding: str) -> bytes:
+    """The person sheet of a workbook saved as CSV the way an office suite does it: the
+    one sheet only, dates as written in the cell (yyyy-mm-dd), numbers as shown."""
+    import csv
+
+    ws = load_workbook(io.BytesIO(content), read_only=True)["人员"]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    for row in ws.iter_rows(values_only=True):
+        writer.writerow(
+            [
+                ""
+                if value is None
+                else value.date().isoformat()
+                if isinstance(value, dt.datetime)
+                else value.isoformat()
+                if isinstance(value, dt.date)
+                else value
+                for value in row
+            ]
+        )
+    return out.getvalue().encode(encoding)

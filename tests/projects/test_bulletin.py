@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
-from battlemap.board.bulletins import bulletin_docx, bulletin_generate
+from battlemap.board.bulletins import BODY_FONT, TITLE_FONT, bulletin_docx, bulletin_generate
 from battlemap.board.models import Bulletin
 from battlemap.core.errors import Forbidden
 from battlemap.projects import services as s
@@ -105,9 +105,9 @@ def test_docx_reads_back(world):
     document = docx.Document(io.BytesIO(bulletin_docx(bulletin)))
     text = "\n".join(p.text for p in document.paragraphs)
     assert "绩溪县扶贫项目日通报（2019-06-10）" in text
-    assert "已支付140,000.00元" in text and "资金支出率70.00%" in text
+    assert "已支付140,000.00元" in text and "资金支出率70%" in text
     cells = [[c.text for c in row.cells] for t in document.tables for row in t.rows]
-    assert ["1", "临溪镇", "0/1", "90,000.00", "90.00%"] in cells
+    assert ["1", "临溪镇", "0/1", "90,000.00", "90%"] in cells
     assert ["城西村组道硬化工程", "路基施工", "王工", "胡建华", "2019-06-01", "9"] in cells
     assert ["临溪村安全饮水工程", "临溪村", "县交通运输局", "汪红梅"] in cells
     normal = document.styles["Normal"].element
@@ -194,3 +194,96 @@ def test_the_worker_generates_the_bulletin_at_the_configured_time(world, setting
         "job:bulletin",
     )
     assert "bulletin" not in fire_due(late)  # once a day
+
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _soffice_pdf(docx_bytes: bytes, tmp_path) -> bytes:
+    """The .docx printed to PDF by LibreOffice, with its own throwaway profile."""
+    import shutil
+    import subprocess
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.skip(
+            "LibreOffice (soffice) is not installed: apt-get install libreoffice-writer-nogui"
+        )
+    source = tmp_path / "bulletin.docx"
+    source.write_bytes(docx_bytes)
+    subprocess.run(  # noqa: S603
+        [
+            soffice,
+            f"-env:UserInstallation=file://{tmp_path}/profile",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    return (tmp_path / "bulletin.pdf").read_bytes()
+
+
+def _pdf_pages(pdf: bytes) -> list[tuple[float, float]]:
+    """Each page's size in points, read from the page objects LibreOffice writes."""
+    import re
+
+    pages = re.findall(rb"/Type\s*/Page\b(?!s)[^>]*?/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)", pdf)
+    if not pages:  # the media box may come before the type
+        pages = re.findall(
+            rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\][^>]*?/Type\s*/Page\b(?!s)", pdf
+        )
+    return [(float(w), float(h)) for w, h in pages]
+
+
+def test_the_docx_is_an_official_document_after_gb_t_9704(world, tmp_path):
+    from docx.shared import Length
+
+    bulletin = bulletin_generate(actor=ACTOR, region=world.county, date=DAY)
+    content = bulletin_docx(bulletin)
+    document = docx.Document(io.BytesIO(content))
+    section = document.sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+    margins = (section.top_margin, section.bottom_margin, section.left_margin, section.right_margin)
+    assert [round(m.mm) for m in margins] == [37, 35, 28, 26]
+    assert round(Length(section.page_width - section.left_margin - section.right_margin).mm) == 156
+    assert round(Length(section.page_height - section.top_margin - section.bottom_margin).mm) == 225
+    # 红头: the office in red, the document number, a red rule; the title; the body.
+    paragraphs = [p for p in document.paragraphs if p.text]
+    office, number, title = paragraphs[:3]
+    assert office.text == "绩溪县脱贫攻坚指挥部办公室"
+    assert str(office.runs[0].font.color.rgb) == "FF0000"
+    assert number.text == "绩脱贫指〔2019〕1号"
+    assert number._element.pPr.find(f"{W}pBdr/{W}bottom").get(f"{W}color") == "FF0000"
+    assert title.text == "绩溪县扶贫项目日通报（2019-06-10）"
+    fonts = title.runs[0]._element.rPr.rFonts
+    assert fonts.get(f"{W}eastAsia") in TITLE_FONT  # 小标宋, or the fallback this machine has
+    body = paragraphs[3]
+    assert body.runs[0].font.size.pt == 16
+    assert body.runs[0]._element.rPr.rFonts.get(f"{W}eastAsia") in BODY_FONT
+    assert "资金支出率70%" in body.text  # rounded as the page rounds
+    # Theme fonts would override the names: none left in the styles.
+    assert "Theme=" not in document.styles.element.xml
+    footer = "".join(p._element.xml for p in section.footer.paragraphs)
+    assert "PAGE" in footer and "— " in section.footer.paragraphs[0].text
+    props = document.core_properties
+    assert props.author == "绩溪县脱贫攻坚指挥部办公室"
+    assert props.created.date() == bulletin.generated_at.date()
+    with __import__("zipfile").ZipFile(io.BytesIO(content)) as parts:
+        assert not [n for n in parts.namelist() if b"python-docx" in parts.read(n)]
+
+    pdf = _soffice_pdf(content, tmp_path)
+    pages = _pdf_pages(pdf)
+    assert pages, "no page objects found in the PDF"
+    # A4 is 595.3 x 841.9 points; US Letter would be 612 x 792.
+    assert all(abs(w - 595.3) < 1 and abs(h - 841.9) < 1 for w, h in pages), pages
+    # The header, three short tables and the signature: more than one page, fewer than four.
+    assert 1 < len(pages) < 4, len(pages)
+    if out := __import__("os").environ.get("BULLETIN_PDF_DIR"):
+        (__import__("pathlib").Path(out) / "bulletin.pdf").write_bytes(pdf)
+        (__import__("pathlib").Path(out) / "bulletin.docx").write_bytes(content)

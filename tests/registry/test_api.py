@@ -337,8 +337,9 @@ def test_query_count_does_not_grow_with_rows(world):
         return counts
 
     small = query_counts()
-    # detail: household, members + 3 code tables, events, incomes, session, user, roles
-    assert max(small) <= 10
+    # detail: household, members + 3 code tables, events, incomes, guarantees, session, user,
+    # roles
+    assert max(small) <= 11
     for i in range(6):
         register(world.v4, f"X{i}", D(2015, 10, 1), 3)
     household_event_add(actor=ACTOR, household=world.h["H1"], kind="exited", date=D(2021, 1, 1))

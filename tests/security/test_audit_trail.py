@@ -44,7 +44,7 @@ def test_page_shows_before_and_after(world):
     assert "修改户信息" in html and "official" in html
     assert "新备注" in html
     detail = logged_in(world.official).get(f"/audit/{world.update.pk}/").content.decode()
-    assert "修改前 → 修改后" in detail and "note" in detail and "新备注" in detail
+    assert "修改前 → 修改后" in detail and "<th>备注</th>" in detail and "新备注" in detail
 
 
 @pytest.mark.parametrize(

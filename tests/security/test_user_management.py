@@ -212,3 +212,40 @@ def test_user_pages_need_manage_users(admins):
     client = client_for(cadre)
     for url in ("/users/", "/users/new/", "/users/import/", "/users/import/template.xlsx"):
         assert client.get(url).status_code == 403
+
+
+def test_a_projects_responsible_person_is_listed_and_managed_where_the_projects_are(admins):
+    from tests.factories import make_project
+
+    owner = User.objects.create_user("project_owner", first_name="胡建华")
+    make_project(admins.v1, responsible_user=owner)
+    elsewhere = User.objects.create_user("linxi_owner", first_name="汪红梅")
+    make_project(admins.v3, "临溪村桥梁新建工程", responsible_user=elsewhere)
+    stranger = User.objects.create_user("stranger", first_name="胡建华")  # anchored nowhere
+
+    admin = client_for(admins.admin)
+    for q in ("project_owner", "胡建华"):
+        page = admin.get("/users/", {"q": q})
+        assert [u.username for u in page.context["page"].object_list] == ["project_owner"]
+        assert "项目责任人" in page.content.decode()
+    assert admin.get(f"/users/{stranger.pk}/").status_code == 404
+    # The county administrator deactivates the account and resets its password.
+    assert "只能查看" not in admin.get(f"/users/{owner.pk}/").content.decode()
+    admin.post(f"/users/{owner.pk}/password/")
+    owner.refresh_from_db()
+    assert owner.has_usable_password()
+    admin.post(f"/users/{owner.pk}/deactivate/")
+    owner.refresh_from_db()
+    assert not owner.is_active
+    assert AuditRecord.objects.filter(action="user.deactivate", object_id=str(owner.pk)).exists()
+
+    # A township official sees the accounts of the township's reach only, and may not
+    # change a county-level responsible person's account.
+    official = client_for(admins.official)
+    listed = official.get("/users/").context["page"].object_list
+    assert "project_owner" in [u.username for u in listed]
+    assert "linxi_owner" not in [u.username for u in listed]
+    assert official.get(f"/users/{elsewhere.pk}/").status_code == 404
+    assert official.post(f"/users/{owner.pk}/activate/").status_code == 403
+    owner.refresh_from_db()
+    assert not owner.is_active
