@@ -206,9 +206,7 @@ def jobs_reap(*, starting: bool = False, now: dt.datetime | None = None) -> list
     reaped = []
     for job in Job.objects.filter(state=Job.State.RUNNING):
         beaten = job.heartbeat_at or job.started_at
-        if not (
-            beaten is None or beaten < stale or _worker_dead(job.worker, starting=starting)
-        ):
+        if not (beaten is None or beaten < stale or _worker_dead(job.worker, starting=starting)):
             continue
         failed = Job.objects.filter(pk=job.pk, state=Job.State.RUNNING).update(
             state=Job.State.FAILED,

@@ -137,7 +137,7 @@ def test_a_daily_schedule_fires_once_a_day_when_its_time_has_come(db):
     assert ScheduleRun.objects.filter(name="test_daily").count() == 2
 
 
-def test_prune_deletes_old_finished_jobs_and_their_files_only(db, handlers):
+def test_prune_deletes_old_finished_and_stuck_jobs_and_their_files_only(db, handlers):
     from django.utils import timezone
 
     old = run_job(
@@ -147,10 +147,18 @@ def test_prune_deletes_old_finished_jobs_and_their_files_only(db, handlers):
         job_start(owner=None, kind="test_count", title="new", files={"input.txt": b"x\n"}).pk
     )
     queued = job_start(owner=None, kind="test_count", title="queued", files={"input.txt": b"x\n"})
+    stuck = job_start(owner=None, kind="test_count", title="stuck", files={"input.txt": b"x\n"})
+    job_start(owner=None, kind="test_count", title="waiting", files={"input.txt": b"x\n"})
     long_ago = timezone.now() - dt.timedelta(days=40)
-    Job.objects.filter(pk__in=[old.pk, queued.pk]).update(finished_at=long_ago, created_at=long_ago)
+    Job.objects.filter(pk__in=[old.pk, queued.pk, stuck.pk]).update(
+        finished_at=long_ago, created_at=long_ago
+    )
+    Job.objects.filter(pk=stuck.pk).update(state=Job.State.RUNNING, finished_at=None)
+    stuck_folder = job_dir(stuck)
     old_folder = job_dir(old)
     assert (old_folder / "out.txt").exists()
     call_command("prune_jobs", "--days", "30")
-    assert set(Job.objects.values_list("title", flat=True)) == {"new", "queued"}
+    # A job still queued (or running) after the whole retention period is stuck: gone too.
+    assert set(Job.objects.values_list("title", flat=True)) == {"new", "waiting"}
+    assert not stuck_folder.exists()
     assert not old_folder.exists() and (job_dir(recent) / "out.txt").exists()
