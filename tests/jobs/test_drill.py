@@ -88,10 +88,10 @@ elif step == "worker":
 
 
 class Drill:
-    def __init__(self, database_url, tmp_path):
+    def __init__(self, url, tmp_path):
         self.env = {
             **os.environ,
-            "DATABASE_URL": database_url,
+            "DATABASE_URL": url,
             "BATTLEMAP_VAR_DIR": str(tmp_path / "var"),
             "DJANGO_SETTINGS_MODULE": "battlemap.settings",
             "MARKS": str(tmp_path),
