@@ -19,3 +19,4 @@ max_requests = 2000
 max_requests_jitter = 200
 errorlog = "-"
 accesslog = None
+control_socket_disable = True  # no socket under the service user's home: nothing uses it
