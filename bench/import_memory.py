@@ -15,7 +15,7 @@ In a fresh SQLite database under a temp folder:
    reports its peak resident memory (`ru_maxrss`) and its memory before the job (Django
    loaded), so the figure is the job's, not the preparation's.
 
-Results go to `bench/results/import_memory.json`. Stated bound: a refused upload at the
+Results go to `bench/results/import_memory-<persons>.json`. Stated bound: a refused upload at the
 row limit (BATTLEMAP_IMPORT_MAX_ROWS, 200,000 rows) stays under 3 GB in the worker; a
 bomb is refused before it is unpacked, at the memory of an idle worker.
 """
@@ -229,7 +229,7 @@ def main() -> int:
     }
     if args.save:
         RESULTS.mkdir(exist_ok=True)
-        (RESULTS / "import_memory.json").write_text(
+        (RESULTS / f"import_memory-{args.persons}.json").write_text(
             json.dumps(result, indent=2, ensure_ascii=False) + "\n"
         )
     print(f"{'file':<12}{'MB':>7}{'state':>10}{'seconds':>9}{'RSS before':>12}{'peak RSS':>10}")

@@ -169,3 +169,28 @@ def test_imports_have_a_queue_of_their_own(db, handlers, django_capture_on_commi
     assert services.QUEUES["import_registry"] == services.IMPORTS_QUEUE
     assert services.QUEUES["export_registry"] == services.DEFAULT_QUEUE
     assert services.QUEUES["bulletins"] == services.DEFAULT_QUEUE
+
+
+def test_the_batch_worker_beats_for_the_job_it_runs(transactional_db, handlers, monkeypatch):
+    """`worker --batch` runs jobs in its main thread: a thread of its own keeps them alive,
+    or a long one would look dead to a worker running beside it."""
+    import time
+
+    from battlemap.jobs.management.commands import worker as command
+
+    monkeypatch.setattr(command, "HEARTBEAT_SECONDS", 0.05)
+
+    @handler("test_wait")
+    def wait(job, progress):
+        first = Job.objects.get(pk=job.pk).heartbeat_at
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            if Job.objects.get(pk=job.pk).heartbeat_at != first:
+                return {"message": "beaten"}
+            time.sleep(0.05)
+        return {"message": "no heartbeat"}
+
+    job = job_start(owner=None, kind="test_wait", title="wait")
+    call_command("worker", batch=True, interval=0)
+    job.refresh_from_db()
+    assert (job.state, job.message) == (Job.State.SUCCEEDED, "beaten")

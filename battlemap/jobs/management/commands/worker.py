@@ -54,7 +54,12 @@ class Command(BaseCommand):
             database.setdefault("OPTIONS", {})["timeout"] = settings.BATTLEMAP_WORKER_DB_TIMEOUT
         self._repair()
         if batch:
-            self._worker([IMPORTS_QUEUE, DEFAULT_QUEUE], "batch", interval, batch=True).run()
+            stop = threading.Event()
+            threading.Thread(target=self._beat, args=(stop,), daemon=True).start()
+            try:
+                self._worker([IMPORTS_QUEUE, DEFAULT_QUEUE], "batch", interval, batch=True).run()
+            finally:
+                stop.set()
             return
         workers = [self._worker([IMPORTS_QUEUE], "imports", interval)] + [
             self._worker([DEFAULT_QUEUE], f"jobs{n}", interval)
@@ -102,6 +107,16 @@ class Command(BaseCommand):
             worker.run()
         finally:
             close_old_connections()
+
+    def _beat(self, stop: threading.Event) -> None:
+        """Batch mode's heartbeat (the main thread runs the jobs there)."""
+        while not stop.wait(HEARTBEAT_SECONDS):
+            try:
+                jobs_heartbeat()
+            except Exception:
+                services.logger.exception("worker heartbeat failed")
+            finally:
+                close_old_connections()
 
     def _repair(self) -> None:
         """At start: the jobs a dead worker left running are failed, and job files from
