@@ -293,6 +293,7 @@ LIST_ENDPOINTS = {
     "exchange:projects-template": "no data: the empty template (logged-in users with a role)",
     "exchange:projects-import": "tests/exchange/test_projects.py (edit_projects; the file's places are checked)",
     "exchange:registry-import": "tests/exchange/test_views.py (edit_registry; the file's villages are checked)",
+    "jobs:list": "tests/jobs/test_jobs.py (own jobs only)",
     "jobs:detail": "tests/jobs/test_jobs.py (own jobs only)",
     "jobs:progress": "tests/jobs/test_jobs.py (own jobs only)",
     "jobs:file": "tests/jobs/test_jobs.py (own jobs only, listed files only)",
