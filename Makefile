@@ -1,13 +1,15 @@
-# Battlemap: `make run` serves the demo county, `make test` runs the whole suite.
+# Battlemap: `make run` serves the demo county (gunicorn and the job worker), `make test`
+# runs the whole suite; `make dev` serves it with runserver for development.
 # Both do their own set-up on a fresh machine (Python venv, npm assets, database).
 
+SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/battlemap
 
-.PHONY: run test setup lint bench clean
+.PHONY: run dev prepare test setup lint bench clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,14 +23,25 @@ node_modules/.installed: package.json package-lock.json
 
 setup: $(BIN)/.installed node_modules/.installed
 
-run: setup
+# gunicorn serves the pages, the job worker runs imports, exports and bulletins beside
+# it; both stop together when `make run` ends (Ctrl-C) or its process group is killed.
+run: prepare
+	@$(BIN)/battlemap worker & worker=$$!; \
+	$(BIN)/gunicorn -c python:battlemap.gunicorn_conf --bind 127.0.0.1:$(PORT) battlemap.wsgi & web=$$!; \
+	trap 'kill -TERM $$web $$worker 2>/dev/null; wait; exit 0' INT TERM HUP; \
+	trap 'kill -TERM $$web $$worker 2>/dev/null' EXIT; \
+	wait -n $$web $$worker; kill -TERM $$web $$worker 2>/dev/null; wait
+
+# Development: Django's runserver (reloads on code changes) with the worker beside it.
+dev: prepare
+	$(BIN)/battlemap worker & trap 'kill $$! 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/battlemap runserver 127.0.0.1:$(PORT)
+
+prepare: setup
 	$(BIN)/battlemap migrate --noinput
 	$(BIN)/battlemap collectstatic --noinput --verbosity 0
 	$(BIN)/battlemap demo --if-empty
 	$(BIN)/battlemap demo_logins
-	@# The worker runs imports and daily bulletins in the background; it stops with the server.
-	$(BIN)/battlemap worker & trap 'kill $$! 2>/dev/null' EXIT INT TERM; \
-	$(BIN)/battlemap runserver 127.0.0.1:$(PORT)
 
 test: setup
 	PG_TEST_URL=$(PG_TEST_URL) ./scripts/test.sh

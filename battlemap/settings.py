@@ -126,7 +126,22 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Background jobs (imports, bulletins) are queued in the database and run by
 # `battlemap worker` (battlemap/jobs): no broker to install on a county server.
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# Imports (writers of the registry) have a queue of their own, run one after another by
+# one slot of the worker; exports and bulletins run beside them in the other slots.
+TASKS = {
+    "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "imports"]}
+}
+# Worker slots beside the import slot (exports, bulletins).
+BATTLEMAP_WORKER_SLOTS = env_int("BATTLEMAP_WORKER_SLOTS", 1)
+# A running job whose worker has not beaten for this long is failed (its worker died).
+BATTLEMAP_JOB_STALE_SECONDS = env_int("BATTLEMAP_JOB_STALE_SECONDS", 45)
+# On SQLite a worker waits this long for another writer (an import's transaction) to
+# finish before "database is locked"; pages keep the short timeout above.
+BATTLEMAP_WORKER_DB_TIMEOUT = env_int("BATTLEMAP_WORKER_DB_TIMEOUT", 600)
+# Uploads larger than these are refused before they are read (a zip bomb, a sheet of
+# millions of rows): the unzipped size of a workbook (MB) and its rows.
+BATTLEMAP_IMPORT_MAX_MB = env_int("BATTLEMAP_IMPORT_MAX_MB", 200)
+BATTLEMAP_IMPORT_MAX_ROWS = env_int("BATTLEMAP_IMPORT_MAX_ROWS", 200_000)
 # When the worker generates each county's daily bulletin (HH:MM, local time).
 BATTLEMAP_BULLETIN_TIME = env_str("BATTLEMAP_BULLETIN_TIME", "18:00")
 # How many days back a person may file a project's daily report (日报告): a report is news

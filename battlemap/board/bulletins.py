@@ -582,7 +582,23 @@ def bulletin_time() -> dt.time:
 
 
 def schedule_bulletins() -> None:
-    """`battlemap worker` generates the day's bulletins at BATTLEMAP_BULLETIN_TIME."""
+    """`battlemap worker` generates the day's bulletins at BATTLEMAP_BULLETIN_TIME: the
+    schedule queues a job, which a slot beside the imports runs (never behind one)."""
     from battlemap.jobs.schedule import daily
+    from battlemap.jobs.services import handler, job_start
 
-    daily("bulletin", at=bulletin_time)(bulletins_generate_all)
+    @handler("bulletins")
+    def run(job, progress) -> dict:
+        progress(0, 1, _("生成日通报"))
+        made = bulletins_generate_all(dt.date.fromisoformat(job.params["date"]))
+        return {"message": _("已生成%(n)d份日通报。") % {"n": len(made)}}
+
+    def start(date: dt.date):
+        return job_start(
+            owner=None,
+            kind="bulletins",
+            title=_("生成日通报：%(d)s") % {"d": date.isoformat()},
+            params={"date": date.isoformat()},
+        )
+
+    daily("bulletin", at=bulletin_time)(start)

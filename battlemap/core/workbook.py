@@ -8,8 +8,9 @@ the reader and the export are all made from that list.
 import csv
 import io
 from dataclasses import dataclass
-from zipfile import BadZipFile
+from zipfile import BadZipFile, ZipFile
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.styles import Font, PatternFill
@@ -163,30 +164,63 @@ def read_rows(sheet: str, values_iter, required, known, progress=None, total=0):
         seen.add(n)
     keep = [(i, n) for i, n in enumerate(names) if n in known]
     out = []
+    most = settings.BATTLEMAP_IMPORT_MAX_ROWS
     for number, values in enumerate(values_iter, start=2):
         if not values:
             continue
         cells = {n: values[i] for i, n in keep if i < len(values)}
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in cells.values()):
             continue
+        if len(out) >= most:
+            # Counted while streaming, so that no more than the limit is ever held (a
+            # sheet's own dimension counts formatted empty rows, so it is not trusted).
+            raise too_big(
+                _("工作表“%(s)s”的数据超过%(n)d行（每个文件的上限），未导入任何数据。")
+                % {"s": sheet, "n": most}
+                + _("请按乡镇或村分成几个文件导入，或请系统管理员调高上限。")
+            )
         out.append(SheetRow(sheet, number, cells))
         if progress is not None and number % 2000 == 0:
             progress(number, total, _("读取文件"))
     return out, errors, warnings
 
 
+def too_big(reason: str) -> ImportFailed:
+    return ImportFailed([RowError("", 0, "", "", reason, kind=_("文件过大"))])
+
+
+def check_size(size: int) -> None:
+    """Refuse input that unpacks to more than BATTLEMAP_IMPORT_MAX_MB before reading it."""
+    most = settings.BATTLEMAP_IMPORT_MAX_MB
+    if size > most * 1024 * 1024:
+        raise too_big(
+            _("文件解压后超过%(mb)d MB（每个文件的上限），未读取。") % {"mb": most}
+            + _("请按乡镇或村分成几个文件导入，或请系统管理员调高上限。")
+        )
+
+
+def unreadable(filename: str) -> ImportFailed:
+    return ImportFailed(
+        [RowError("", 0, "", filename, _("无法读取文件：请上传由模板填写的 .xlsx 或 .csv 文件。"))]
+    )
+
+
 def open_xlsx(content: bytes, filename: str):
-    """The uploaded workbook, read-only; a formula cell is read as its text, never run."""
+    """The uploaded workbook, read-only; a formula cell is read as its text, never run.
+
+    A zip bomb (a few MB holding a sheet of gigabytes) is refused from the sizes its zip
+    directory declares; a member that unpacks to more than it declares fails its CRC
+    check when read (zipfile stops at the declared size), so those sizes bound memory."""
+    try:
+        with ZipFile(io.BytesIO(content)) as archive:
+            unzipped = sum(member.file_size for member in archive.infolist())
+    except (OSError, ValueError, BadZipFile):
+        raise unreadable(filename) from None
+    check_size(unzipped)
     try:
         return load_workbook(io.BytesIO(content), read_only=True, data_only=False)
     except (OSError, ValueError, KeyError, BadZipFile, InvalidFileException):
-        raise ImportFailed(
-            [
-                RowError(
-                    "", 0, "", filename, _("无法读取文件：请上传由模板填写的 .xlsx 或 .csv 文件。")
-                )
-            ]
-        ) from None
+        raise unreadable(filename) from None
 
 
 def missing_sheet(sheet: str) -> ImportFailed:
@@ -206,6 +240,7 @@ def missing_sheet(sheet: str) -> ImportFailed:
 
 def csv_rows(content: bytes, sheet: str):
     """The rows of a CSV file: Excel on a Chinese Windows saves GBK, others UTF-8."""
+    check_size(len(content))
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             text = content.decode(encoding)

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from battlemap.core.kinds import KINDS, Kind
 from battlemap.core.tabular import ImportFailed, RowError
-from battlemap.jobs.services import JobFailed, handler, job_dir
+from battlemap.jobs.services import IMPORTS_QUEUE, JobFailed, handler, job_dir, write_private
 
 from .reports import error_report, errors_by_kind
 
@@ -59,9 +59,14 @@ def _import_job(kind: Kind):
                 actor=job.owner, content=content, filename=filename, progress=progress
             )
         except ImportFailed as exc:
+            if getattr(exc, "outcome", None) is None:
+                # The file could not be read at all (not a workbook, an unknown encoding,
+                # too big): no workbook to mark, the same lines as the command line says.
+                lines = [e.line() for e in exc.errors[:200]]
+                raise JobFailed(str(exc), {"lines": lines}) from None
             progress(progress.total, progress.total, _("生成错误报告"))
             result, report = report_for(kind, exc, content, filename)
-            (job_dir(job) / "errors.xlsx").write_bytes(report)
+            write_private(job_dir(job) / "errors.xlsx", report)
             result["lines"] = [e.line() for e in exc.errors[:200]]
             result["more"] = max(0, len(exc.errors) - 200)
             result["files"] = {
@@ -82,7 +87,7 @@ def _export_job(kind: Kind):
     def run(job, progress) -> dict:
         progress(0, 1, _("写出工作簿"))
         filename, content = kind.export(job.owner, job.params["code"])
-        (job_dir(job) / "export.xlsx").write_bytes(content)
+        write_private(job_dir(job) / "export.xlsx", content)
         return {
             "message": _("导出完成。"),
             "files": {
@@ -94,7 +99,8 @@ def _export_job(kind: Kind):
 
 
 def register_handlers() -> None:
-    """The jobs of every kind the apps registered (exchange's ready(), after theirs)."""
+    """The jobs of every kind the apps registered (exchange's ready(), after theirs):
+    imports one after another on their own queue, exports beside them."""
     for kind in KINDS.values():
-        handler(f"import_{kind.name}")(_import_job(kind))
+        handler(f"import_{kind.name}", queue=IMPORTS_QUEUE)(_import_job(kind))
         handler(f"export_{kind.name}")(_export_job(kind))

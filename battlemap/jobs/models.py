@@ -45,6 +45,10 @@ class Job(models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
     finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    # Which worker runs it ("host:pid") and when that worker last said it was alive: a
+    # job whose worker died (killed, out of memory) is failed by the next worker's reaper.
+    worker = models.CharField(_("执行进程"), max_length=100, blank=True)
+    heartbeat_at = models.DateTimeField(_("最近心跳"), null=True, blank=True)
 
     objects = JobQuerySet.as_manager()
 

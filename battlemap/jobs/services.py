@@ -2,12 +2,21 @@
 
 A job is started by a view or a command (`job_start`), which stores its input files
 under `var/jobs/<id>/` and enqueues it once the transaction commits; `battlemap worker`
-runs it. The work itself is a handler registered per kind (`@handler("import_registry")`)
+runs it (imports on a queue of their own, one after another; exports and bulletins on
+another, beside them). The work itself is a handler registered per kind (`@handler("import_registry")`)
 that reports its progress through the `Progress` it is given. Progress is written
 outside the handler's own transaction, so the page sees it while the work goes on.
+
+A worker that dies (killed, out of memory) cannot say so: while a job runs, its worker
+touches `heartbeat_at`; `jobs_reap` (at every worker start and every quarter minute)
+fails the running jobs whose worker is gone. Job files hold clear ID numbers: they are
+written readable by the service user only (0600 files in 0700 folders).
 """
 
+import datetime as dt
 import logging
+import os
+import socket
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -29,6 +38,11 @@ logger = logging.getLogger(__name__)
 # "filename"}}); a refusal raises JobFailed with such a result.
 Handler = Callable[[Job, "Progress"], dict]
 HANDLERS: dict[str, Handler] = {}
+QUEUES: dict[str, str] = {}  # kind -> queue name ("imports" or "default")
+IMPORTS_QUEUE, DEFAULT_QUEUE = "imports", "default"
+# Set by `battlemap worker`: "host:pid" of this process, written on the jobs it runs.
+WORKER_ID = ""
+HEARTBEAT_SECONDS = 10
 
 
 class JobFailed(DomainError):
@@ -39,18 +53,35 @@ class JobFailed(DomainError):
         super().__init__(message)
 
 
-def handler(kind: str) -> Callable[[Handler], Handler]:
+def handler(kind: str, *, queue: str = DEFAULT_QUEUE) -> Callable[[Handler], Handler]:
+    """Register the work of a kind of job; writers of the registry go on the imports queue,
+    so that on SQLite they run one after another while the others run beside them."""
+
     def register(fn: Handler) -> Handler:
         HANDLERS[kind] = fn
+        QUEUES[kind] = queue
         return fn
 
     return register
 
 
+def jobs_root() -> Path:
+    return Path(settings.VAR_DIR) / "jobs"
+
+
 def job_dir(job: Job) -> Path:
-    path = Path(settings.VAR_DIR) / "jobs" / str(job.id)
-    path.mkdir(parents=True, exist_ok=True)
+    path = jobs_root() / str(job.id)
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    jobs_root().chmod(0o700)
     return path
+
+
+def write_private(path: Path, content: bytes) -> None:
+    """Write a job file readable by the service user only, whatever the umask."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as out:
+        os.fchmod(out.fileno(), 0o600)  # an existing file keeps its mode through O_CREAT
+        out.write(content)
 
 
 class Progress:
@@ -99,8 +130,9 @@ def job_start(
     )
     folder = job_dir(job)
     for name, content in (files or {}).items():
-        (folder / Path(name).name).write_bytes(content)
-    transaction.on_commit(lambda: run_job_task.enqueue(str(job.pk)))
+        write_private(folder / Path(name).name, content)
+    queue = QUEUES.get(kind, DEFAULT_QUEUE)
+    transaction.on_commit(lambda: run_job_task.using(queue_name=queue).enqueue(str(job.pk)))
     return job
 
 
@@ -109,7 +141,10 @@ def run_job(job_id, *, echo=None) -> Job:
     job = Job.objects.get(pk=job_id)
     if job.finished:
         return job
-    Job.objects.filter(pk=job.pk).update(state=Job.State.RUNNING, started_at=timezone.now())
+    now = timezone.now()
+    Job.objects.filter(pk=job.pk).update(
+        state=Job.State.RUNNING, started_at=now, heartbeat_at=now, worker=WORKER_ID
+    )
     state, result, message = Job.State.SUCCEEDED, {}, ""
     try:
         result = HANDLERS[job.kind](job, Progress(job, echo)) or {}
@@ -122,11 +157,97 @@ def run_job(job_id, *, echo=None) -> Job:
         logger.exception("job %s (%s) failed", job.pk, job.kind)
         state = Job.State.FAILED
         message = _("任务因内部错误中止，数据未作任何改动。请联系系统管理员查看日志。")
-    Job.objects.filter(pk=job.pk).update(
+    # Only a job still running is finished here: one the reaper failed meanwhile stays so.
+    Job.objects.filter(pk=job.pk, state=Job.State.RUNNING).update(
         state=state, result=result, message=message, finished_at=timezone.now()
     )
     job.refresh_from_db()
     return job
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process: alive, and not ours to judge
+    return True
+
+
+def _worker_dead(worker: str, *, starting: bool) -> bool:
+    """True when `worker` ("host:pid") ran on this machine and that process is gone; at a
+    worker's start its own id is dead too (a container's worker is often pid 1 again)."""
+    host, _sep, pid = worker.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    if worker == WORKER_ID:
+        return starting
+    return not _alive(int(pid))
+
+
+def jobs_heartbeat() -> int:
+    """This worker is alive: touch the jobs it runs."""
+    if not WORKER_ID:
+        return 0
+    return Job.objects.filter(worker=WORKER_ID, state=Job.State.RUNNING).update(
+        heartbeat_at=timezone.now()
+    )
+
+
+def jobs_reap(*, starting: bool = False, now: dt.datetime | None = None) -> list[Job]:
+    """Fail the running jobs whose worker died: its process is gone (same machine), or it
+    has not beaten for BATTLEMAP_JOB_STALE_SECONDS (another machine, or a job from before
+    heartbeats). Their uploads are deleted and their queue rows marked failed."""
+    from django_tasks_db.models import DBTaskResult
+
+    now = now or timezone.now()
+    stale = now - dt.timedelta(seconds=settings.BATTLEMAP_JOB_STALE_SECONDS)
+    reaped = []
+    for job in Job.objects.filter(state=Job.State.RUNNING):
+        beaten = job.heartbeat_at or job.started_at
+        if not (beaten is None or beaten < stale or _worker_dead(job.worker, starting=starting)):
+            continue
+        failed = Job.objects.filter(pk=job.pk, state=Job.State.RUNNING).update(
+            state=Job.State.FAILED,
+            finished_at=now,
+            message=_(
+                "任务中断：运行它的后台任务程序意外停止（被终止、重启或内存不足），"
+                "数据未作任何改动。请重新发起此任务；如再次中断，请联系系统管理员。"
+            ),
+        )
+        if not failed:
+            continue  # it ended meanwhile
+        stored = job.params.get("stored") if isinstance(job.params, dict) else None
+        if stored:  # an upload holds clear ID numbers: not kept once its job is over
+            (jobs_root() / str(job.pk) / Path(stored).name).unlink(missing_ok=True)
+        logger.warning("job %s (%s) failed: its worker %s died", job.pk, job.kind, job.worker)
+        job.refresh_from_db()
+        reaped.append(job)
+    if reaped:
+        ids = {str(job.pk) for job in reaped}
+        for row in DBTaskResult.objects.filter(status="RUNNING"):
+            args = (row.args_kwargs or {}).get("args") or []
+            if args and str(args[0]) in ids:
+                row.set_failed(RuntimeError(f"worker {row.worker_ids[-1:]} died"))
+    return reaped
+
+
+def job_files_repair() -> int:
+    """Make every job folder 0700 and file 0600 (installations from before this rule);
+    returns how many modes were changed."""
+    root = jobs_root()
+    if not root.exists():
+        return 0
+    changed = 0
+    for path in [root, *root.rglob("*")]:
+        if path.is_symlink():
+            continue
+        mode = 0o700 if path.is_dir() else 0o600
+        if path.stat().st_mode & 0o777 != mode:
+            path.chmod(mode)
+            changed += 1
+    return changed
 
 
 @task()

@@ -1,8 +1,9 @@
-"""A job's page: its progress bar while it runs, then its result and files to download."""
+"""The user's jobs; a job's page: its progress bar while it runs, then its result and files."""
 
 from pathlib import Path
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import render
 
@@ -18,6 +19,17 @@ def get_job_for(user, pk) -> Job:
     if job is None:
         raise Http404
     return job
+
+
+PAGE_SIZE = 25
+
+
+@login_required
+def job_list(request):
+    """The user's own jobs, newest first: the way back to their imports and exports."""
+    jobs = Job.objects.visible_to(request.user).order_by("-created_at", "-pk")
+    page = Paginator(jobs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "jobs/list.html", {"page": page, "jobs": page.object_list})
 
 
 @login_required

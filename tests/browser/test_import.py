@@ -24,7 +24,7 @@ class WorkerThread:
         from django_tasks_db.management.commands.db_worker import Worker
 
         self.worker = Worker(
-            queue_names=["default"],
+            queue_names=["imports", "default"],  # as `battlemap worker --batch` takes them
             interval=0.2,
             batch=False,
             backend_name="default",

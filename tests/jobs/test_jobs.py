@@ -137,7 +137,7 @@ def test_a_daily_schedule_fires_once_a_day_when_its_time_has_come(db):
     assert ScheduleRun.objects.filter(name="test_daily").count() == 2
 
 
-def test_prune_deletes_old_finished_jobs_and_their_files_only(db, handlers):
+def test_prune_deletes_old_finished_and_stuck_jobs_and_their_files_only(db, handlers):
     from django.utils import timezone
 
     old = run_job(
@@ -147,10 +147,59 @@ def test_prune_deletes_old_finished_jobs_and_their_files_only(db, handlers):
         job_start(owner=None, kind="test_count", title="new", files={"input.txt": b"x\n"}).pk
     )
     queued = job_start(owner=None, kind="test_count", title="queued", files={"input.txt": b"x\n"})
+    stuck = job_start(owner=None, kind="test_count", title="stuck", files={"input.txt": b"x\n"})
+    job_start(owner=None, kind="test_count", title="waiting", files={"input.txt": b"x\n"})
     long_ago = timezone.now() - dt.timedelta(days=40)
-    Job.objects.filter(pk__in=[old.pk, queued.pk]).update(finished_at=long_ago, created_at=long_ago)
+    Job.objects.filter(pk__in=[old.pk, queued.pk, stuck.pk]).update(
+        finished_at=long_ago, created_at=long_ago
+    )
+    Job.objects.filter(pk=stuck.pk).update(state=Job.State.RUNNING, finished_at=None)
+    stuck_folder = job_dir(stuck)
     old_folder = job_dir(old)
     assert (old_folder / "out.txt").exists()
     call_command("prune_jobs", "--days", "30")
-    assert set(Job.objects.values_list("title", flat=True)) == {"new", "queued"}
+    # A job still queued (or running) after the whole retention period is stuck: gone too.
+    assert set(Job.objects.values_list("title", flat=True)) == {"new", "waiting"}
+    assert not stuck_folder.exists()
     assert not old_folder.exists() and (job_dir(recent) / "out.txt").exists()
+
+
+def test_the_jobs_page_lists_the_users_own_jobs_newest_first_with_state_and_files(
+    db, client, handlers
+):
+    from django.utils import timezone
+
+    owner, other = personas.outsider("owner"), personas.outsider("other")
+    done = run_job(
+        job_start(owner=owner, kind="test_count", title="数一数", files={"input.txt": b"x\n"}).pk
+    )
+    failed = run_job(job_start(owner=owner, kind="test_refuse", title="拒绝的文件").pk)
+    waiting = job_start(owner=owner, kind="test_count", title="排队的", files={"input.txt": b""})
+    job_start(owner=other, kind="test_count", title="别人的任务", files={"input.txt": b""})
+    now = timezone.now()
+    for minutes, job in enumerate([waiting, failed, done]):
+        Job.objects.filter(pk=job.pk).update(created_at=now - dt.timedelta(minutes=minutes))
+
+    client.force_login(owner)
+    home = client.get("/").content.decode()
+    assert f'href="{reverse("jobs:list")}"' in home  # linked from the navigation
+    page = client.get(reverse("jobs:list")).content.decode()
+    assert "别人的任务" not in page
+    assert page.index("排队的") < page.index("拒绝的文件") < page.index("数一数")
+    assert "排队中" in page and "失败" in page and "已完成" in page and "bad input" in page
+    assert reverse("jobs:file", args=[done.pk, "out.txt"]) in page and "count.txt" in page
+
+
+def test_the_jobs_page_is_paginated(db, client, handlers):
+    from battlemap.jobs.views import PAGE_SIZE
+
+    owner = personas.outsider()
+    for n in range(PAGE_SIZE + 1):
+        job_start(owner=owner, kind="test_count", title=f"job-{n:03d}")
+    client.force_login(owner)
+    first = client.get(reverse("jobs:list")).content.decode()
+    second = client.get(reverse("jobs:list") + "?page=2").content.decode()
+    assert first.count("job-0") == PAGE_SIZE and second.count("job-0") == 1
+    assert "第1页，共2页" in first
+    client.logout()
+    assert client.get(reverse("jobs:list")).status_code == 302  # login first

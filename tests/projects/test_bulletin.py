@@ -178,7 +178,9 @@ def test_responsible_person_files_the_report_from_the_form(world, settings, toda
 
 
 def test_the_worker_generates_the_bulletin_at_the_configured_time(world, settings):
+    from battlemap.jobs.models import Job
     from battlemap.jobs.schedule import SCHEDULES, fire_due
+    from battlemap.jobs.services import run_job
 
     settings.BATTLEMAP_BULLETIN_TIME = "18:00"
     assert "bulletin" in SCHEDULES
@@ -187,6 +189,10 @@ def test_the_worker_generates_the_bulletin_at_the_configured_time(world, setting
     assert not Bulletin.objects.exists()
     late = dt.datetime(2019, 6, 10, 18, 1, tzinfo=dt.timezone(dt.timedelta(hours=8)))
     assert "bulletin" in fire_due(late)
+    # The schedule only queues a job (it never waits behind an import); a slot runs it.
+    job = Job.objects.get(kind="bulletins")
+    assert job.params == {"date": "2019-06-10"} and not Bulletin.objects.exists()
+    assert run_job(job.pk).state == Job.State.SUCCEEDED
     bulletin = Bulletin.objects.get()
     assert (bulletin.date, bulletin.region_id, bulletin.generated_by) == (
         DAY,

@@ -300,6 +300,7 @@ LIST_ENDPOINTS = {
         f"exchange:{kind.name}-import": "the kind's import checks every row's place (tests/exchange)"
         for kind in KINDS.values()
     },
+    "jobs:list": "tests/jobs/test_jobs.py (own jobs only)",
     "jobs:detail": "tests/jobs/test_jobs.py (own jobs only)",
     "jobs:progress": "tests/jobs/test_jobs.py (own jobs only)",
     "jobs:file": "tests/jobs/test_jobs.py (own jobs only, listed files only)",

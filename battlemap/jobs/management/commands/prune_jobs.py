@@ -1,13 +1,15 @@
 """`battlemap prune_jobs [--days N]`: delete finished jobs older than N days, files and all.
 
 Error reports are users' own workbooks (clear ID numbers included): keep them no longer
-than the county's retention rule says. Queued and running jobs are never touched.
+than the county's retention rule says. A job still queued or running after the whole
+retention period is stuck (its worker died, or none ever ran): it goes too, with its files.
 """
 
 import datetime as dt
 import shutil
 
 from django.core.management.base import BaseCommand
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,7 +26,8 @@ class Command(BaseCommand):
     def handle(self, *args, days: int, **options):
         cutoff = timezone.now() - dt.timedelta(days=days)
         old = Job.objects.filter(
-            state__in=[Job.State.SUCCEEDED, Job.State.FAILED], finished_at__lt=cutoff
+            Q(state__in=[Job.State.SUCCEEDED, Job.State.FAILED], finished_at__lt=cutoff)
+            | Q(state__in=[Job.State.QUEUED, Job.State.RUNNING], created_at__lt=cutoff)
         )
         count = 0
         for job in old:
