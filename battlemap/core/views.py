@@ -2,6 +2,7 @@
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 
 from battlemap.accounts.scopes import top_region_codes
@@ -34,3 +35,8 @@ def home(request):
     url = reverse("board:map", args=[top.code])
     query = request.GET.urlencode()
     return redirect(f"{url}?{query}" if query else url)
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page links: send them to the icon."""
+    return redirect(static("favicon.svg"))
