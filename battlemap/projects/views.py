@@ -5,9 +5,11 @@ Thin views: read the query string, fetch projects through the user's scope (a mi
 """
 
 import datetime as dt
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -83,15 +85,23 @@ def project_list(request):
         projects = projects.filter(programme=filters["programme"])
     if filters["region"].isdigit():
         projects = projects.filter(region__code__startswith=filters["region"])
-    rows = list(projects.order_by("-year", "region_id", "pk")[:500])
+    page = Paginator(projects.order_by("-year", "region_id", "pk"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     counts = {stage: 0 for stage in Stage.values}
     for stage in projects.values_list("stage", flat=True):
         counts[stage] += 1
+    # The filters ride along in the stage tabs and the page links.
+    kept = {"year": year, "programme": filters["programme"], "region": filters["region"]}
     return render(
         request,
         "projects/list.html",
         {
-            "projects": rows,
+            "projects": page.object_list,
+            "page": page,
+            "query": urlencode({**kept, "stage": filters["stage"]}),
+            "tab_query": urlencode(kept),
+            "region_choices": _region_choices(request.user),
             "total": sum(counts.values()),
             "stages": [(value, label, counts[value]) for value, label in Stage.choices],
             "programmes": Programme.choices,
@@ -101,6 +111,17 @@ def project_list(request):
             **filters,
         },
     )
+
+
+PAGE_SIZE = 50
+
+
+def _region_choices(user) -> list[tuple[str, str]]:
+    """The region filter's drop-down: (code prefix, name) of the counties, townships and
+    villages the user may see projects in, each indented under its parent."""
+    indent = {Level.TOWNSHIP: "\u3000", Level.VILLAGE: "\u3000\u3000"}
+    regions = Region.objects.visible_to(user, Action.VIEW_PROJECTS).order_by("code")
+    return [(r.prefix, indent.get(r.level, "") + r.name) for r in regions]
 
 
 def _export_code(user, region: str) -> str:
@@ -168,6 +189,7 @@ def project_detail(request, pk: int):
                     "allocated": _("已下达"),
                     "paid": _("已支付"),
                     "today": _("统计日"),
+                    "saveImage": _("保存为图片"),
                     "states": {k: str(v) for k, v in STATE_LABELS.items()},
                 },
             },
