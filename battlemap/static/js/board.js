@@ -364,7 +364,8 @@
           textStyle: { color: ink, fontSize: large ? 16 : 12 },
           data: [persons.label, incidence.label],
         },
-        grid: { left: 8, right: 8, top: large ? 44 : 34, bottom: 4, containLabel: true },
+        // Room at the top for the legend, the save button and the axis names apart.
+        grid: { left: 8, right: 8, top: large ? 44 : 52, bottom: 4, containLabel: true },
         xAxis: { type: "category", data: labels, axisLabel: axisText },
         yAxis: [
           { type: "value", name: persons.unit, axisLabel: axisText, nameTextStyle: axisText },

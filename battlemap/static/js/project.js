@@ -16,9 +16,9 @@
   }
 
   /* ECharts' save-as-image button, so a chart can go into a report. */
-  function toolbox(data) {
+  function toolbox(data, side) {
     return {
-      right: 0,
+      [side || "right"]: 0,
       top: 0,
       feature: { saveAsImage: { title: data.ui.saveImage, pixelRatio: 2, backgroundColor: "#ffffff" } },
     };
@@ -40,7 +40,7 @@
       .filter(Boolean);
     chart.setOption({
       animation: false,
-      toolbox: toolbox(data),
+      toolbox: toolbox(data, "left"),
       // Room above the bars for the day's label, so it never sits on the month labels.
       grid: { left: 150, right: 20, top: 30, bottom: 30 },
       tooltip: {
@@ -79,7 +79,9 @@
           data: done,
           markLine: {
             symbol: "none",
-            label: { formatter: data.ui.today + " " + data.date, position: "end", color: "#333" },
+            // Above the bars (the y axis runs downwards, so its start is the top), clear
+            // of the month labels under the chart.
+            label: { formatter: data.ui.today + " " + data.date.slice(5), position: "start", color: "#333" },
             lineStyle: { color: "#555", type: "dashed" },
             data: [{ xAxis: time(data.date) }],
           },
