@@ -296,11 +296,11 @@
 
   /* ECharts' save-as-image button, so a figure can go into a report (not on the big
      screen, which nobody clicks). Its title comes translated in board-meta. */
-  function saveImage(meta, dark) {
+  function saveImage(meta, dark, right) {
     if (dark) return { show: false };
     return {
       show: true,
-      right: 4,
+      right: right || 4,
       top: 0,
       feature: {
         saveAsImage: {
@@ -358,7 +358,7 @@
             return "<b>" + escapeHTML(params[0].axisValueLabel) + "</b><br>" + rows.join("<br>");
           },
         },
-        toolbox: saveImage(meta, dark),
+        toolbox: saveImage(meta, dark, 36), // left of the right axis's name
         legend: {
           top: 0,
           textStyle: { color: ink, fontSize: large ? 16 : 12 },

@@ -104,7 +104,7 @@
     chart.setOption({
       animation: false,
       toolbox: toolbox(data),
-      grid: { left: 8, right: 20, top: 30, bottom: 30, containLabel: true },
+      grid: { left: 8, right: 20, top: 44, bottom: 30, containLabel: true },
       legend: { top: 0, data: [data.ui.allocated, data.ui.paid] },
       tooltip: { trigger: "axis" },
       xAxis: { type: "time", axisLabel: { hideOverlap: true } },
