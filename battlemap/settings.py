@@ -53,6 +53,8 @@ SECRET_KEY = env_str("BATTLEMAP_SECRET_KEY") or _local_secret("secret_key")
 DATA_KEY = env_str("BATTLEMAP_DATA_KEY") or _local_secret("data_key")
 ALLOWED_HOSTS = env_list("BATTLEMAP_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("BATTLEMAP_CSRF_TRUSTED_ORIGINS", [])
+# A refused form says so in the site's frame and language, not in Django's English page.
+CSRF_FAILURE_VIEW = "battlemap.core.error_pages.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -128,6 +128,18 @@ def first_date(region_code: str | None = None) -> dt.date | None:
     return min(dates) if dates else None
 
 
+def last_poor_date(region_code: str) -> dt.date | None:
+    """The last day the rollups show a poor household in a region (None when there never
+    was one, or there still is one): where an empty map sends the user. Two index look-ups."""
+    rows = Figure.objects.filter(region_code=region_code, measure="households_poor")
+    last_poor = rows.filter(value__gt=0).order_by("-date").values_list("date", flat=True).first()
+    if last_poor is None:
+        return None
+    none_left = rows.filter(date__gt=last_poor).order_by("date").values_list("date", flat=True)
+    ended = none_left.first()
+    return ended - dt.timedelta(days=1) if ended else None
+
+
 def board(region, date: dt.date, indicator: str) -> dict:
     """Everything the map page draws for a region on a date: its figures and its children's."""
     kids = list(region.children.order_by("code"))

@@ -122,8 +122,17 @@ def board_context(request: HttpRequest, region: Region) -> dict:
         }
         for rank, code in enumerate(data["ranking"], start=1)
     ]
+    # Places 1-3 are marked as the worst only where they differ from the best value:
+    # when everyone ties (all 0.00) nobody is singled out.
+    valued = [row["value"] for row in ranking if row["value"] is not None]
+    for row in ranking:
+        row["worst"] = row["rank"] <= 3 and row["value"] is not None and row["value"] != valued[-1]
     child_level = data["children"][0]["level"] if data["children"] else None
     first_day = first or date
+    # A day without a poor household (the campaign ended in 2020) draws an all-zero map:
+    # say so, and offer the last day that had poor households.
+    last_poor = selectors.last_poor_date(region.code)
+    poor_gone = bool(last_poor and last_poor < date and not data["measures"]["households_poor"])
     return {
         "region": region,
         "board": data,
@@ -132,6 +141,8 @@ def board_context(request: HttpRequest, region: Region) -> dict:
         "first_date": first_day,
         "slider_max": max((today - first_day).days, 0),
         "slider_value": min(max((date - first_day).days, 0), max((today - first_day).days, 0)),
+        "last_poor": last_poor,
+        "poor_gone": poor_gone,
         "indicator": chosen,
         "indicators": list(INDICATORS.values()),
         "figures": figures,
@@ -143,7 +154,10 @@ def board_context(request: HttpRequest, region: Region) -> dict:
         "meta": {
             "key_figures": list(key_figures()),
             "indicators": {name: item.as_dict() for name, item in INDICATORS.items()},
-            "ui": {"loadFailed": _("数据加载失败，请检查网络后刷新页面。")},
+            "ui": {
+                "loadFailed": _("数据加载失败，请检查网络后刷新页面。"),
+                "saveImage": _("保存为图片"),
+            },
         },
     }
 

@@ -9,7 +9,8 @@ a responsible person's projects, the registry a paired cadre's households. The f
 from collections.abc import Callable
 
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 
 Landing = Callable[..., object]  # (request) -> HttpResponse | None
 _LANDINGS: list[tuple[int, Landing]] = []
@@ -29,3 +30,8 @@ def home(request):
         if response is not None:
             return response
     return render(request, "home.html", {"households": []})
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page links: send them to the icon."""
+    return redirect(static("favicon.svg"))

@@ -5,9 +5,11 @@ Thin views: read the query string, fetch projects through the user's scope (a mi
 """
 
 import datetime as dt
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -17,7 +19,7 @@ from django.views.decorators.http import require_POST
 from battlemap.core.codes import Level
 from battlemap.core.errors import DomainError, ValidationFailed
 from battlemap.core.scoping import object_for, require_anywhere, user_can, user_can_anywhere
-from battlemap.projects.actions import EDIT_PROJECTS, FILE_REPORT
+from battlemap.projects.actions import EDIT_PROJECTS, FILE_REPORT, VIEW_PROJECTS
 from battlemap.regions.models import Region
 from battlemap.registry.models import Household
 
@@ -83,15 +85,23 @@ def project_list(request):
         "region": request.GET.get("region") or "",
     }
     q = (request.GET.get("q") or "").strip()
-    rows = list(projects.order_by("-year", "region_id", "pk")[:500])
+    page = Paginator(projects.order_by("-year", "region_id", "pk"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     counts = {stage: 0 for stage in Stage.values}
     for stage in projects.values_list("stage", flat=True):
         counts[stage] += 1
+    # The filters ride along in the stage tabs and the page links.
+    kept = {"year": year, "programme": filters["programme"], "region": filters["region"], "q": q}
     return render(
         request,
         "projects/list.html",
         {
-            "projects": rows,
+            "projects": page.object_list,
+            "page": page,
+            "query": urlencode({**kept, "stage": filters["stage"]}),
+            "tab_query": urlencode(kept),
+            "region_choices": _region_choices(request.user),
             "total": sum(counts.values()),
             "stages": [(value, label, counts[value]) for value, label in Stage.choices],
             "programmes": Programme.choices,
@@ -102,6 +112,17 @@ def project_list(request):
             **filters,
         },
     )
+
+
+PAGE_SIZE = 50
+
+
+def _region_choices(user) -> list[tuple[str, str]]:
+    """The region filter's drop-down: (code prefix, name) of the counties, townships and
+    villages the user may see projects in, each indented under its parent."""
+    indent = {Level.TOWNSHIP: "\u3000", Level.VILLAGE: "\u3000\u3000"}
+    regions = Region.objects.visible_to(user, VIEW_PROJECTS).order_by("code")
+    return [(r.prefix, indent.get(r.level, "") + r.name) for r in regions]
 
 
 def _export_code(user, region: str) -> str:
@@ -165,6 +186,7 @@ def project_detail(request, pk: int):
                     "allocated": _("已下达"),
                     "paid": _("已支付"),
                     "today": _("统计日"),
+                    "saveImage": _("保存为图片"),
                     "states": {k: str(v) for k, v in STATE_LABELS.items()},
                 },
             },

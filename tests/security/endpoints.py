@@ -316,7 +316,7 @@ LIST_ENDPOINTS = {
 }
 
 # Reachable without logging in.
-PUBLIC = {"login", "logout", "set_language"}
+PUBLIC = {"login", "logout", "set_language", "favicon"}
 
 # The Django admin: scoped by the same roles (test_admin_lists_are_scoped).
 ADMIN_NAMESPACE = "admin"

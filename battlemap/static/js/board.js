@@ -75,6 +75,9 @@
 
   /* The strip of key figures: the server rendered the cards, this refreshes their numbers. */
   function renderFigures(root, board, meta) {
+    // The "no poor household on this day" notice holds only while the day has none.
+    const empty = document.getElementById("board-empty");
+    if (empty) empty.hidden = (board.measures.households_poor || 0) > 0 || board.date < empty.dataset.after;
     root.querySelectorAll("[data-figure]").forEach(function (card) {
       const indicator = meta.indicators[card.dataset.figure];
       card.querySelector(".figure-value").textContent = format(
@@ -93,6 +96,18 @@
   }
 
   /* The ranking board, worst first (the order comes from the server). */
+  /* The best value of the ranking (its last place with a value): places 1–3 are marked
+     as the worst only where they differ from it, never when everyone ties (all 0.00). */
+  function bestValue(board) {
+    const values = board.ranking
+      .map(function (code) {
+        const child = board.children.find(function (c) { return c.code === code; });
+        return child.indicators[board.indicator];
+      })
+      .filter(function (v) { return v !== null && v !== undefined; });
+    return values.length ? values[values.length - 1] : null;
+  }
+
   function renderRanking(root, tbody, board, meta, params, options) {
     const indicator = meta.indicators[board.indicator];
     const children = {};
@@ -100,11 +115,14 @@
       children[child.code] = child;
     });
     const limit = (options && options.limit) || board.ranking.length;
+    const best = bestValue(board);
     const rows = board.ranking.slice(0, limit).map(function (code, index) {
       const child = children[code];
       const row = document.createElement("tr");
       const rank = document.createElement("td");
-      rank.className = "rank rank-" + (index + 1);
+      const own = child.indicators[board.indicator];
+      const worst = index < 3 && own !== null && own !== undefined && own !== best;
+      rank.className = worst ? "rank rank-" + (index + 1) : "rank";
       rank.textContent = String(index + 1);
       const name = document.createElement("td");
       name.className = "name";
@@ -219,6 +237,7 @@
             return "<b>" + escapeHTML(child.name) + "</b><br>" + lines.join("<br>");
           },
         },
+        toolbox: saveImage(meta, dark),
         visualMap: {
           type: "continuous",
           min: 0,
@@ -243,9 +262,13 @@
             selectedMode: false,
             layoutCenter: ["55%", "50%"],
             layoutSize: "95%",
+            // Dark names with a white halo: legible on every shade of the scale, from the
+            // near-white of a zero to the darkest red, on the page and on the big screen.
             label: {
               show: true,
-              color: ink,
+              color: "#14202e",
+              textBorderColor: "rgba(255, 255, 255, 0.92)",
+              textBorderWidth: large ? 4 : 3,
               fontSize: large ? 16 : 11,
               formatter: function (params) {
                 return names[params.name] || params.name;
@@ -262,10 +285,7 @@
             },
             data: board.children.map(function (child) {
               const value = child.indicators[board.indicator];
-              const item = { name: child.code, value: value === null ? "-" : value };
-              // Light text on the darkest shades of the scale, dark text elsewhere.
-              if (!dark && value !== null && value / max > 0.6) item.label = { color: "#fff" };
-              return item;
+              return { name: child.code, value: value === null ? "-" : value };
             }),
           },
         ],
@@ -273,6 +293,24 @@
       { replaceMerge: ["series"] }
     );
   };
+
+  /* ECharts' save-as-image button, so a figure can go into a report (not on the big
+     screen, which nobody clicks). Its title comes translated in board-meta. */
+  function saveImage(meta, dark, right) {
+    if (dark) return { show: false };
+    return {
+      show: true,
+      right: right || 4,
+      top: 0,
+      feature: {
+        saveAsImage: {
+          title: (meta.ui && meta.ui.saveImage) || "",
+          pixelRatio: 2,
+          backgroundColor: "#ffffff",
+        },
+      },
+    };
+  }
 
   /* Poor persons (bars) and poverty incidence (line) at each year-end or month-end. */
   function TrendChart(element, options) {
@@ -320,12 +358,14 @@
             return "<b>" + escapeHTML(params[0].axisValueLabel) + "</b><br>" + rows.join("<br>");
           },
         },
+        toolbox: saveImage(meta, dark, 36), // left of the right axis's name
         legend: {
           top: 0,
           textStyle: { color: ink, fontSize: large ? 16 : 12 },
           data: [persons.label, incidence.label],
         },
-        grid: { left: 8, right: 8, top: large ? 44 : 34, bottom: 4, containLabel: true },
+        // Room at the top for the legend, the save button and the axis names apart.
+        grid: { left: 8, right: 8, top: large ? 44 : 52, bottom: 4, containLabel: true },
         xAxis: { type: "category", data: labels, axisLabel: axisText },
         yAxis: [
           { type: "value", name: persons.unit, axisLabel: axisText, nameTextStyle: axisText },

@@ -15,6 +15,15 @@
     return Date.UTC(p[0], p[1] - 1, p[2]);
   }
 
+  /* ECharts' save-as-image button, so a chart can go into a report. */
+  function toolbox(data, side) {
+    return {
+      [side || "right"]: 0,
+      top: 0,
+      feature: { saveAsImage: { title: data.ui.saveImage, pixelRatio: 2, backgroundColor: "#ffffff" } },
+    };
+  }
+
   function gantt(element, data) {
     const chart = window.echarts.init(element);
     const rows = data.milestones;
@@ -31,7 +40,9 @@
       .filter(Boolean);
     chart.setOption({
       animation: false,
-      grid: { left: 150, right: 20, top: 10, bottom: 30 },
+      toolbox: toolbox(data, "left"),
+      // Room above the bars for the day's label, so it never sits on the month labels.
+      grid: { left: 150, right: 20, top: 30, bottom: 30 },
       tooltip: {
         formatter: function (p) {
           const m = rows[p.dataIndex];
@@ -42,7 +53,7 @@
           return text.innerHTML;
         },
       },
-      xAxis: { type: "time", position: "bottom" },
+      xAxis: { type: "time", position: "bottom", axisLabel: { hideOverlap: true } },
       yAxis: { type: "category", data: names, inverse: true, axisTick: { show: false } },
       series: [
         {
@@ -68,7 +79,9 @@
           data: done,
           markLine: {
             symbol: "none",
-            label: { formatter: data.ui.today },
+            // Above the bars (the y axis runs downwards, so its start is the top), clear
+            // of the month labels under the chart.
+            label: { formatter: data.ui.today + " " + data.date.slice(5), position: "start", color: "#333" },
             lineStyle: { color: "#555", type: "dashed" },
             data: [{ xAxis: time(data.date) }],
           },
@@ -90,10 +103,11 @@
     };
     chart.setOption({
       animation: false,
-      grid: { left: 90, right: 20, top: 30, bottom: 30 },
+      toolbox: toolbox(data),
+      grid: { left: 8, right: 20, top: 44, bottom: 30, containLabel: true },
       legend: { top: 0, data: [data.ui.allocated, data.ui.paid] },
       tooltip: { trigger: "axis" },
-      xAxis: { type: "time" },
+      xAxis: { type: "time", axisLabel: { hideOverlap: true } },
       yAxis: { type: "value" },
       series: [
         { name: data.ui.allocated, type: "line", step: "end", data: step("allocated"), itemStyle: { color: "#3182bd" } },
