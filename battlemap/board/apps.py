@@ -15,11 +15,11 @@ class BoardConfig(AppConfig):
 
         register_landing(10, map_landing)
 
-        from battlemap.core.changes import on_villages_changed
+        from battlemap.core.changes import on_regions_changed
 
-        from .rollups import refresh_villages
+        from .rollups import refresh_regions
 
-        on_villages_changed(refresh_villages)
+        on_regions_changed(refresh_regions)
 
         from .bulletins import schedule_bulletins
 

@@ -93,6 +93,22 @@ def _stored_changes(region: str) -> dict[str, Series]:
     return out
 
 
+def refresh_regions(codes: set[str]) -> None:
+    """The listener of `regions_changed`: a record of a township or a county refreshes the
+    villages under it (the sources are per village), a village's refreshes that village."""
+    villages = {code for code in codes if level_of(code) == "village"}
+    above = sorted(code for code in codes if code not in villages)
+    for code in above:
+        prefix = region_prefix(code)
+        villages |= set(
+            Region.objects.filter(code__startswith=prefix, level="village").values_list(
+                "code", flat=True
+            )
+        )
+    if villages:
+        refresh_villages(villages)
+
+
 def refresh_villages(codes: set[str]) -> None:
     """Bring the rollups of these villages, and of every region above them, up to date."""
     candidates = _all_ancestor_candidates(codes)

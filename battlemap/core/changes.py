@@ -1,6 +1,8 @@
-"""Tell derived data that records of some villages changed.
+"""Tell derived data that records of some regions changed.
 
-Domain apps call `villages_changed` at the end of a write, inside its transaction;
+Domain apps call `regions_changed` at the end of a write, inside its transaction, with the
+codes of the regions the changed records sit in — villages mostly, a township or a county
+for records kept at that level;
 apps that keep derived figures (the battle map's rollups) register a listener in their
 AppConfig.ready(). Domain apps thus never import the apps that read them, and the
 derived figures commit or roll back together with the write. A service made of other
@@ -15,13 +17,13 @@ _listeners: list[Callable[[set[str]], None]] = []
 _local = threading.local()
 
 
-def on_villages_changed(listener: Callable[[set[str]], None]) -> None:
+def on_regions_changed(listener: Callable[[set[str]], None]) -> None:
     if listener not in _listeners:
         _listeners.append(listener)
 
 
-def villages_changed(codes: Iterable[str]) -> None:
-    """Call every listener with the set of changed village codes (12 digits)."""
+def regions_changed(codes: Iterable[str]) -> None:
+    """Call every listener with the set of changed region codes (12 digits, any level)."""
     changed = {code for code in codes if code}
     if not changed:
         return
@@ -45,4 +47,4 @@ def batched():
         changed = _local.pending
     finally:
         _local.pending = None
-    villages_changed(changed)
+    regions_changed(changed)

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from battlemap.audit.services import audit_record
-from battlemap.core.changes import villages_changed
+from battlemap.core.changes import regions_changed
 from battlemap.core.codes import PREFIX_LENGTH, level_of, prefix_of
 from battlemap.core.errors import ValidationFailed
 from battlemap.core.scoping import require_action, system_only
@@ -129,7 +129,7 @@ def population_set(*, actor, region: Region, year: int, registered: int, rural: 
     if before == after:
         return False
     RegionPopulation.objects.update_or_create(region=region, year=year, defaults=after)
-    villages_changed([region.code] if region.level == "village" else [])
+    regions_changed([region.code] if region.level == "village" else [])
     audit_record(
         actor=actor,
         action="population.set",
@@ -160,7 +160,7 @@ def poor_village_set(
         VillageStatusEvent.objects.update_or_create(
             region=village, kind=kind, defaults={"date": date}
         )
-    villages_changed([village.code])
+    regions_changed([village.code])
     audit_record(
         actor=actor,
         action="village.poverty_status",

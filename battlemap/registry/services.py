@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from battlemap.audit.services import audit_record, audit_record_many
 from battlemap.core import crypto
-from battlemap.core.changes import batched, villages_changed
+from battlemap.core.changes import batched, regions_changed
 from battlemap.core.codes import Level
 from battlemap.core.errors import Conflict, StaleWrite, ValidationFailed
 from battlemap.core.idnumber import parse_id_number
@@ -245,7 +245,7 @@ def household_register(
     with batched():
         for member in members:
             person_add(actor=actor, household=household, **member)
-        villages_changed([region.code])
+        regions_changed([region.code])
     return household
 
 
@@ -278,7 +278,7 @@ def person_add(*, actor, household: Household, **data) -> Person:
         region_code=household.village_id,
         after=person_snapshot(person),
     )
-    villages_changed([household.village_id])
+    regions_changed([household.village_id])
     return person
 
 
@@ -317,7 +317,7 @@ def person_update(*, actor, person: Person, expected_version: int, **changes) ->
         before=before,
         after=person_snapshot(person),
     )
-    villages_changed([person.household.village_id])
+    regions_changed([person.household.village_id])
     return person
 
 
@@ -387,7 +387,7 @@ def household_event_add(
         before={"events": [[d.isoformat(), k] for d, k in sorted(existing)]},
         after={"events": [[d.isoformat(), k] for d, k in sorted([*existing, (date, kind)])]},
     )
-    villages_changed([household.village_id])
+    regions_changed([household.village_id])
     return event
 
 
@@ -680,7 +680,7 @@ def _bulk_write(actor, households, persons, checked) -> BulkResult:
             for county, n in sorted(per_county.items())
         ],
     )
-    villages_changed({h.village_id for h in households})
+    regions_changed({h.village_id for h in households})
     return BulkResult(len(households), len(persons), events)
 
 

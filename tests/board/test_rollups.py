@@ -121,3 +121,18 @@ def test_a_refused_write_leaves_rollups_unchanged():
     with pytest.raises(DomainError):
         household_event_add(actor=ACTOR, household=household, kind="relapsed", date=D(2016, 1, 1))
     assert snapshot([county.county, county.v2]) == before
+
+
+def test_a_township_level_change_refreshes_the_villages_under_it(county):
+    """`regions_changed` takes any level: a township's code refreshes its villages."""
+    from battlemap.board.models import Figure
+    from battlemap.core.changes import regions_changed
+    from tests.factories import register
+
+    register(county.v1, "T-1")
+    Figure.objects.filter(region_code__startswith=county.huayang.prefix).delete()
+    regions_changed([county.huayang.code])
+    assert Figure.objects.filter(
+        region_code=county.v1.code, measure="households_registered"
+    ).exists()
+    assert Figure.objects.filter(region_code=county.huayang.code).exists()
