@@ -23,6 +23,7 @@ admin.site.index_title = _("后台管理")
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("favicon.ico", core_views.favicon, name="favicon"),
+    path("", include("battlemap.registry.urls")),
     path("", include("battlemap.board.urls")),
     path("", include("battlemap.projects.urls")),
     path("", include("battlemap.accounts.urls")),

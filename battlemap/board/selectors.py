@@ -6,7 +6,7 @@ from django.db import connection
 
 from battlemap.core.figures import COMPUTED, INDICATORS, MEASURES, READERS, summary_indicators
 from battlemap.regions.models import Region
-from battlemap.regions.selectors import get_region_for
+from battlemap.regions.selectors import breadcrumb, get_region_for  # noqa: F401  (board's pages)
 
 from .models import Figure
 
@@ -14,24 +14,6 @@ from .models import Figure
 def region_for(user, code: str) -> Region:
     """A region the user may see; any other code answers 404, existing or not."""
     return get_region_for(user, code)
-
-
-def breadcrumb(user, region: Region) -> list[dict]:
-    """The region's ancestors the user may see, top first, then the region itself."""
-    chain, node = [], region
-    while node is not None:
-        chain.append(node)
-        node = node.parent
-    visible = set(
-        Region.objects.visible_to(user)
-        .filter(code__in=[r.code for r in chain])
-        .values_list("code", flat=True)
-    )
-    return [
-        {"code": r.code, "name": r.name, "level": r.level}
-        for r in reversed(chain)
-        if r.code in visible
-    ]
 
 
 def measures_at(codes, dates, names=None) -> dict[tuple[str, dt.date], dict[str, int]]:

@@ -8,10 +8,7 @@ app_name = "board"
 
 urlpatterns = [
     path("map/<str:code>/", views.region_map, name="map"),
-    path("map/<str:code>/households/", views.household_list, name="households"),
     path("screen/<str:code>/", views.region_screen, name="screen"),
-    path("households/<int:pk>/", views.household_file, name="household"),
-    path("households/<int:pk>/reveal/", views.household_reveal, name="household-reveal"),
     path("bulletins/", bulletin_views.bulletin_list, name="bulletins"),
     path("bulletins/generate/", bulletin_views.bulletin_create, name="bulletin-generate"),
     path("bulletins/<int:pk>/", bulletin_views.bulletin_detail, name="bulletin"),

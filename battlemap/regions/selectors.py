@@ -18,3 +18,21 @@ def top_region_codes(user, action: str = VIEW_REGISTRY) -> list[str]:
     if prefixes is None:
         return list(Region.objects.filter(parent__isnull=True).values_list("code", flat=True))
     return [p.ljust(12, "0") for p in prefixes]
+
+
+def breadcrumb(user, region: Region) -> list[dict]:
+    """The region's ancestors the user may see, top first, then the region itself."""
+    chain, node = [], region
+    while node is not None:
+        chain.append(node)
+        node = node.parent
+    visible = set(
+        Region.objects.visible_to(user)
+        .filter(code__in=[r.code for r in chain])
+        .values_list("code", flat=True)
+    )
+    return [
+        {"code": r.code, "name": r.name, "level": r.level}
+        for r in reversed(chain)
+        if r.code in visible
+    ]

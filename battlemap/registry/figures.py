@@ -180,7 +180,7 @@ def households_with(status: str):
 
     def link(region, date) -> str:
         query = urlencode({"status": status, "date": date.isoformat()})
-        return reverse("board:households", args=[region.code]) + f"?{query}"
+        return reverse("registry:households", args=[region.code]) + f"?{query}"
 
     return link
 

@@ -108,7 +108,7 @@ class Household(models.Model):
     def get_absolute_url(self) -> str:
         from django.urls import reverse
 
-        return reverse("board:household", args=[self.pk])
+        return reverse("registry:household", args=[self.pk])
 
     @property
     def phone(self) -> str:

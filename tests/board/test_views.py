@@ -352,7 +352,7 @@ def test_household_list_query_count_does_not_grow_with_rows(world):
 
 
 def test_household_list_pages(world, monkeypatch):
-    from battlemap.board import views
+    from battlemap.registry import views
 
     monkeypatch.setattr(views, "PAGE_SIZE", 3)
     url = "/map/341824000000/households/?date=2016-12-31"

@@ -89,10 +89,10 @@ OBJECT_ENDPOINTS = [
         ok={"village": 302},  # a village's map is its household list
     ),
     Endpoint("board:screen", "region", lambda w, o: f"/screen/{o.code}/", ok={"village": 302}),
-    Endpoint("board:households", "region", lambda w, o: f"/map/{o.code}/households/"),
-    Endpoint("board:household", "household", lambda w, o: f"/households/{o.pk}/"),
+    Endpoint("registry:households", "region", lambda w, o: f"/map/{o.code}/households/"),
+    Endpoint("registry:household", "household", lambda w, o: f"/households/{o.pk}/"),
     Endpoint(
-        "board:household-reveal",
+        "registry:household-reveal",
         "household",
         lambda w, o: f"/households/{o.pk}/reveal/",
         action=REVEAL_PERSONAL_DATA,

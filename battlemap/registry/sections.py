@@ -1,10 +1,10 @@
 """Sections of the household file beyond the registry: where later issues attach theirs.
 
-The household file (board/household.html) shows the registry: members, status history,
+The household file (registry/household.html) shows the registry: members, status history,
 income, basic guarantees. Helpers (帮扶责任人), visits (走访), benefits delivered
 (政策落实) and risk alerts (风险预警) belong to apps that do not exist yet. Each will
-add one `HouseholdSection` to `HOUSEHOLD_SECTIONS` here (board reads the domain apps,
-never the other way round), with a template and a function that reads its rows for
+add one `HouseholdSection` to `HOUSEHOLD_SECTIONS` here (the registry sits below the apps that add them,
+they import the registry to register here), with a template and a function that reads its rows for
 one household through that app's scoped selectors. The page renders them, in order,
 inside its `household_sections` block; until then the list is empty and nothing is
 shown — no placeholders, no sample data.
