@@ -38,7 +38,7 @@ def _anchor_rows(anchor: UserAnchor):
     return apps.get_model(anchor.model).objects.filter(**{f"{anchor.user_field}__isnull": False})
 
 
-def users_visible_to(actor):
+def users_visible_to(actor):  # scoped: filtered below by the reader's regions (region_filter)
     """Every account the regions where `actor` manages users reach: holders of a role
     there, paired cadres of households there, and the accounts other apps anchor there
     (project owners)."""
@@ -63,7 +63,7 @@ def users_visible_to(actor):
     )
 
 
-def anchor_region_codes(user) -> set[str]:
+def anchor_region_codes(user) -> set[str]:  # scoped: the regions of one account's rows: who may manage it
     """The region codes where `user` is anchored without a role (households, projects)."""
     codes = set(
         HouseholdAssignment.objects.filter(user=user).values_list(

@@ -57,7 +57,7 @@ def _role(value) -> str:
     raise DomainError(_("未知的角色：请填写模板“说明”页中的角色名称。"))
 
 
-def read_accounts(actor, upload) -> list[NewAccount]:
+def read_accounts(actor, upload) -> list[NewAccount]:  # scoped: the sheet's codes, each checked by can_assign before use
     """The accounts of an uploaded workbook, every row checked; ImportFailed otherwise."""
     try:
         wb = load_workbook(upload, read_only=True, data_only=False)

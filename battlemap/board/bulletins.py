@@ -68,7 +68,7 @@ def figures_shown(figures, reader=None) -> str:
     return "；".join(parts)
 
 
-def bulletin_content(region: Region, date: dt.date) -> dict:
+def bulletin_content(region: Region, date: dt.date) -> dict:  # scoped: figures of a region the caller checked
     """What the bulletin says: the day's figures, townships ranked, what is late, who
     did not report. Plain data (JSON), kept as generated."""
     projects = Project.objects.filter(region__code__startswith=region.prefix, year=date.year)
@@ -140,7 +140,7 @@ def bulletin_content(region: Region, date: dt.date) -> dict:
 
 
 @transaction.atomic
-def bulletin_generate(*, actor, region: Region, date: dt.date) -> Bulletin:
+def bulletin_generate(*, actor, region: Region, date: dt.date) -> Bulletin:  # scoped: a service: require_action on the region first
     """Generate (or regenerate) the region's bulletin for a date; earlier ones are kept."""
     require_action(actor, ISSUE_BULLETIN, region)
     if date > timezone.localdate():
@@ -215,7 +215,7 @@ def office_name(region_name: str) -> str:
     return _("%(r)s脱贫攻坚指挥部办公室") % {"r": region_name}
 
 
-def document_number(bulletin: Bulletin) -> str:
+def document_number(bulletin: Bulletin) -> str:  # scoped: a count of the county's bulletins for the document number
     """The document number (发文字号): the region's short name, the year in 〔〕, and the
     bulletin's place among the region's bulletins of that year, e.g. 绩脱贫指〔2019〕3号."""
     n = Bulletin.objects.filter(
@@ -566,7 +566,7 @@ def _table(doc, header: list[str], rows: list[list[str]]) -> None:
             fill(cell, text, BODY_FONT)
 
 
-def bulletins_generate_all(date: dt.date) -> list[Bulletin]:
+def bulletins_generate_all(date: dt.date) -> list[Bulletin]:  # scoped: the daily schedule, a system actor
     """Every top region's bulletin for a date (the worker's daily schedule, the command)."""
     actor = SystemActor("job:bulletin")
     return [

@@ -40,12 +40,12 @@ def rate(disbursed: Decimal, allocated: Decimal) -> float | None:
     return float(disbursed / allocated) if allocated else None
 
 
-def _year_projects(region, date: dt.date, projects=None):
+def _year_projects(region, date: dt.date, projects=None):  # scoped: the caller passes the scoped projects (pages) or asks for figures
     rows = projects if projects is not None else Project.objects.all()
     return rows.filter(year=date.year, region__code__startswith=region.prefix)
 
 
-def project_figures(region, date: dt.date, projects=None) -> dict:
+def project_figures(region, date: dt.date, projects=None) -> dict:  # scoped: aggregates of projects the caller scoped
     """The region's projects of the date's year as of the date: planned, completed,
     money allocated and paid out (元), expenditure rate (a fraction)."""
     ids = _year_projects(region, date, projects).values("pk")
@@ -76,14 +76,14 @@ def funds_by(region, date: dt.date, by: str, projects=None) -> list[dict]:
     return _funds_grouped(ids, _group_labels(region, by, ids), date, by)
 
 
-def project_funds(project: Project, date: dt.date) -> list[dict]:
+def project_funds(project: Project, date: dt.date) -> list[dict]:  # scoped: one project the caller got through get_project_for
     """One project's own money by source up to the date, whatever its year: the
     date's-year rule is for a region's yearly figures, not for one project's totals."""
     ids = Project.objects.filter(pk=project.pk)
     return _funds_grouped(ids, _group_labels(None, "source", ids), date, "source")
 
 
-def _funds_grouped(ids, labels: dict[str, str], date: dt.date, by: str) -> list[dict]:
+def _funds_grouped(ids, labels: dict[str, str], date: dt.date, by: str) -> list[dict]:  # scoped: sums over projects of a region the caller checked
 
     def key_of(code: str, programme: str, source: str, pk: int) -> str:
         return {
@@ -127,7 +127,7 @@ def _funds_grouped(ids, labels: dict[str, str], date: dt.date, by: str) -> list[
     ]
 
 
-def _group_labels(region, by: str, projects) -> dict[str, str]:
+def _group_labels(region, by: str, projects) -> dict[str, str]:  # scoped: names of the townships under a checked region
     if by == "township":
         from battlemap.regions.models import Region
 
@@ -185,7 +185,7 @@ def milestone_state(milestone: Milestone, date: dt.date) -> str:
     return "open"
 
 
-def late_milestones(projects, date: dt.date) -> list[Milestone]:
+def late_milestones(projects, date: dt.date) -> list[Milestone]:  # scoped: rows of projects the caller scoped
     """Milestones of these projects past their deadline and not done on the date."""
     return list(
         Milestone.objects.filter(project__in=projects, due__lt=date)
@@ -195,7 +195,7 @@ def late_milestones(projects, date: dt.date) -> list[Milestone]:
     )
 
 
-def under_way_on(projects, date: dt.date) -> list[int]:
+def under_way_on(projects, date: dt.date) -> list[int]:  # scoped: rows of projects the caller scoped
     """Ids of the projects under way (实施) on the date: their last stage on or before it."""
     latest: dict[int, tuple[dt.date, int, str]] = {}
     for pk, rid, stage, day in StageRecord.objects.filter(
@@ -206,7 +206,7 @@ def under_way_on(projects, date: dt.date) -> list[int]:
     return sorted(pk for pk, (_d, _r, stage) in latest.items() if stage == "under_way")
 
 
-def missing_reports(projects, date: dt.date) -> list[Project]:
+def missing_reports(projects, date: dt.date) -> list[Project]:  # scoped: rows of projects the caller scoped
     """Projects under way on the date without a daily report for it."""
     running = under_way_on(projects, date)
     filed = set(
@@ -246,7 +246,7 @@ def money_over_time(project: Project, until: dt.date | None = None) -> list[dict
     return out
 
 
-def project_measures(codes: list[str], dates: list[dt.date]) -> dict:
+def project_measures(codes: list[str], dates: list[dt.date]) -> dict:  # scoped: aggregates per region for the battle map (no row leaves)
     """For each (region code, date): the region's projects of the date's year as of the
     date — planned, completed, money allocated and paid out in fen, late milestones.
 

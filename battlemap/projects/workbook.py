@@ -209,7 +209,7 @@ def _values(project: Project) -> dict:
     return {key: getattr(project, "region_id" if key == "region" else key) for key in COMPARED}
 
 
-def _library(todo) -> tuple[dict, dict]:
+def _library(todo) -> tuple[dict, dict]:  # scoped: looks the file up in the library; clashes are phrased by conflict rules
     """The library's projects the file's rows may stand for: by (county, year, number),
     and by (year, place, name) for the rows without a number. Two queries."""
     by_number, by_name = {}, {}
@@ -230,7 +230,7 @@ def _library(todo) -> tuple[dict, dict]:
     return by_number, by_name
 
 
-def projects_import(*, actor, content: bytes, filename: str, progress=None) -> Outcome:
+def projects_import(*, actor, content: bytes, filename: str, progress=None) -> Outcome:  # scoped: checks the file's places and beneficiaries; each place is checked with user_can
     """Import the project library workbook all or nothing."""
     wb = open_xlsx(content, filename)
     try:

@@ -11,7 +11,7 @@ def get_region_for(user, code: str, action: str = VIEW_REGISTRY) -> Region:
     return object_for(Region.objects.visible_to(user), user, action, code=code)
 
 
-def top_region_codes(user, action: str = VIEW_REGISTRY) -> list[str]:
+def top_region_codes(user, action: str = VIEW_REGISTRY) -> list[str]:  # scoped: system actors only (visible_prefixes is None)
     """The highest regions where the user holds `action` (the map opens on the first);
     for a system actor, the roots of the tree."""
     prefixes = visible_prefixes(user, action)

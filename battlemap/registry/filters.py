@@ -66,7 +66,7 @@ class HouseholdFilter(ScopedFilterSet):
             return queryset.filter(status_kind__in=POOR_KINDS)
         return queryset.filter(status_kind=value)
 
-    def filter_search(self, queryset, name, value):
+    def filter_search(self, queryset, name, value):  # scoped: narrows a queryset that starts from visible_to
         """A full ID number matches exactly through the blind index (numbers are stored
         encrypted, so there is no partial match); anything else matches part of a member's
         name (any member, past or present) or part of the household number."""

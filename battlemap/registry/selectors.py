@@ -22,7 +22,7 @@ FIGURE_KEYS = (
 )
 
 
-def rural_population(region: Region, date: dt.date) -> int:
+def rural_population(region: Region, date: dt.date) -> int:  # scoped: aggregates of a region
     """Sum over the region's villages of each one's latest figure for a year ≤ the date's year."""
     latest: dict[str, tuple[int, int]] = {}
     rows = RegionPopulation.objects.filter(
@@ -36,7 +36,7 @@ def rural_population(region: Region, date: dt.date) -> int:
     return sum(rural for _year, rural in latest.values())
 
 
-def region_figures(region: Region, date: dt.date) -> dict:
+def region_figures(region: Region, date: dt.date) -> dict:  # scoped: aggregates of a region (the rollups' reference)
     """The registry's key figures for a region on a date (the `battlemap stats` keys)."""
     households = Household.objects.in_region(region)
     registered = households.registered_on(date)
@@ -112,7 +112,7 @@ def get_person_for(user, pk, action: str = VIEW_REGISTRY) -> Person:
     )
 
 
-def guarantees_on(household, date) -> dict:
+def guarantees_on(household, date) -> dict:  # scoped: one household the caller got through get_household_for
     """Each guarantee's latest assessment on or before `date` (None: not assessed)."""
     from .models import Guarantee, GuaranteeAssessment
 

@@ -287,7 +287,7 @@ def _parse_events(sheets, households, errors: Errors) -> None:
             errors.add(row, column, row.cells.get(column), problem[1], "events")
 
 
-def _against_registry(households, errors: Errors, actor) -> dict[str, tuple]:
+def _against_registry(households, errors: Errors, actor) -> dict[str, tuple]:  # scoped: uniqueness against the whole registry; what it says of records elsewhere goes through conflict_text
     """Villages exist and the actor may edit them; known households stay in their village;
     an ID number on file belongs to the same household. Returns the persons on file by
     blind index."""
@@ -564,7 +564,7 @@ def _person_data(book: CodeBook, values: dict) -> dict:
 
 def _known_households(
     actor, households: list[FileHousehold], outcome: Outcome, has_events: bool = True
-) -> None:
+) -> None:  # scoped: households the file names, each checked with user_can before any change
     """Apply each difference between the file and the registry through the services.
 
     Without the status sheet (a CSV of the person sheet) the file knows only the dates
