@@ -8,6 +8,9 @@ paired cadre) is managed by whoever may hand out every region role over all thos
 regions: the county administrator. Nobody manages their own account here, and superusers are managed only in the admin.
 """
 
+# Over 400 lines: every write of accounts, roles and tokens with the checks of who may
+# manage whom.
+
 import secrets
 from dataclasses import dataclass
 

@@ -5,6 +5,9 @@ content with what the records say now, and past bulletins stay. `bulletin_docx` 
 a kept bulletin as a Word document fit to send as an official notice.
 """
 
+# Over 400 lines: the daily bulletin's content and its Word file laid out after GB/T 9704
+# (page, red header, fonts, tables, page numbers); the layout is most of it.
+
 import datetime as dt
 import functools
 import io

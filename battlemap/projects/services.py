@@ -12,6 +12,9 @@ the last one):
 - 资产移交 (handed over): who receives the assets (in `document`).
 """
 
+# Over 400 lines: the project's whole life cycle (stages and their rules, notices, funds,
+# milestones, daily reports), whose rules refer to one another.
+
 import datetime as dt
 from decimal import Decimal
 

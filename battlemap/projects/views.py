@@ -4,6 +4,9 @@ Thin views: read the query string, fetch projects through the user's scope (a mi
 404, existing or not), call the selectors or one service, render.
 """
 
+# Over 400 lines: the project library's pages and the forms of a project's battle map, each
+# a thin call of one service.
+
 import datetime as dt
 from urllib.parse import urlencode
 

@@ -12,6 +12,9 @@ number), each audited, all in one transaction. The export is the template's work
 (drop-down lists, code sheet, notes) with the library's rows.
 """
 
+# Over 400 lines: the project library workbook's template, all-or-nothing import and export,
+# which share its column list.
+
 import io
 from collections import Counter
 from dataclasses import dataclass, field

@@ -1,5 +1,8 @@
 """Region writes: the tree, population figures and poor-village status, all audited."""
 
+# Over 400 lines: the region tree, population and poor villages with the regions workbook
+# and boundary imports that write them.
+
 import datetime as dt
 from dataclasses import dataclass, field
 

@@ -1,5 +1,9 @@
 """Registry writes: every one atomic, validated, and audited here (never in signals)."""
 
+# Over 400 lines: every write of the registry (households, members, events, incomes,
+# guarantees) with its single-record and bulk paths, so the callers of each rule (rules.py)
+# sit together; the bulk paths are the part to split out next.
+
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterable

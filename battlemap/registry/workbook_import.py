@@ -10,6 +10,10 @@ number within the county, persons by ID number: importing the same file again ch
 nothing, and says so.
 """
 
+# Over 400 lines: one all-or-nothing import in its phases (read two sheets, parse every
+# cell, check each household, look the file up in the registry, apply the differences
+# through the services); its columns live in workbook.py, its rules in rules.py.
+
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
