@@ -7,3 +7,5 @@ from battlemap.settings import INSTALLED_APPS
 
 _engines = INSTALLED_APPS.index("battlemap.board")
 INSTALLED_APPS = [*INSTALLED_APPS[:_engines], "tests.scopetest", *INSTALLED_APPS[_engines:]]
+
+ROOT_URLCONF = "tests.urls"

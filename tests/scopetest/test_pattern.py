@@ -16,7 +16,7 @@ from tests import personas
 
 from .models import Note
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.scopetest.urls")]
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture

@@ -324,3 +324,24 @@ ADMIN_NAMESPACE = "admin"
 # Exports: every registered workbook kind's export function, and the registry's rows
 # behind the API; each runs the same matrix.
 EXPORTS = [*sorted(KINDS), "battlemap.registry.exports.member_rows"]
+
+
+# --- endpoints an app classifies in its own tests folder -----------------------------------
+# A domain app's tests/<app>/endpoints.py may define ENDPOINTS (Endpoint rows), LISTS
+# ({url name: which test shows the list's scope}) and objects(world) -> {kind: [objects of
+# township A]} (built into the matrix's world): its pages join the matrix with no line here.
+
+
+def app_modules():
+    import importlib
+    from pathlib import Path
+
+    here = Path(__file__).resolve().parent
+    for path in sorted(here.parent.glob("*/endpoints.py")):
+        if path.parent != here:
+            yield importlib.import_module(f"tests.{path.parent.name}.endpoints")
+
+
+for _module in app_modules():
+    OBJECT_ENDPOINTS.extend(getattr(_module, "ENDPOINTS", []))
+    LIST_ENDPOINTS.update(getattr(_module, "LISTS", {}))

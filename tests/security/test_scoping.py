@@ -49,6 +49,7 @@ from .endpoints import (
     LIST_ENDPOINTS,
     OBJECT_ENDPOINTS,
     PUBLIC,
+    app_modules,
 )
 
 pytestmark = pytest.mark.django_db
@@ -179,6 +180,9 @@ def build():
         "audit": [w.audit_a1, w.audit_a2],
         "user": [w.user_a1, w.user_a2],
     }
+    for module in app_modules():  # objects of the apps that classify their own endpoints
+        if hasattr(module, "objects"):
+            w.objects_a.update(module.objects(w))
     return w
 
 
