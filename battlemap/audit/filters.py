@@ -24,6 +24,8 @@ class _OpenChoiceField(forms.ChoiceField):
     def __init__(self, *args, accept=None, **kwargs):
         self.accept = accept
         super().__init__(*args, **kwargs)
+        # An empty first choice: without it the browser shows (and submits) the first one.
+        self.choices = [("", _("全部")), *self.choices]
 
     def valid_value(self, value):
         return super().valid_value(value) or bool(self.accept and self.accept(value))

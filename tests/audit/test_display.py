@@ -211,3 +211,18 @@ def test_bulletins_name_their_system_author_in_words(scenario):
     page = text_of(client.get(f"/bulletins/{scenario.bulletin.pk}/").content.decode())
     for text in (listing, page):
         assert "系统（演示数据）" in text and "command:demo" not in text
+
+
+def test_the_action_and_region_filters_start_empty(county):
+    """A drop-down without an empty first choice shows, and submits, its first value."""
+    from django.test import Client
+
+    from tests import personas
+
+    client = Client()
+    client.force_login(personas.county_admin(county.county))
+    html = client.get("/audit/").content.decode()
+    for name in ("action", "region"):
+        select = html[html.index(f'<select name="{name}"') :]
+        first = select[select.index("<option") : select.index("</option>")]
+        assert 'value=""' in first, (name, first)
