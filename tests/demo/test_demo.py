@@ -322,3 +322,19 @@ def test_the_demo_households_have_a_dated_guarantee_history(demo):
     assert "未保障" in html and "评估" in html
     after = guarantees_on(household, exited)
     assert all(a.secure for a in after.values())
+
+
+def test_export_then_import_is_a_no_op_for_every_demo_household(demo):
+    """The county's registry workbook (both sheets) goes back in and changes nothing."""
+    from django.contrib.auth import get_user_model
+
+    from battlemap.registry.workbook_export import registry_export
+    from battlemap.registry.workbook_import import registry_import
+
+    admin = get_user_model().objects.get(username="county_admin")
+    content = registry_export(admin, "341824000000")[1]
+    before = AuditRecord.objects.count()
+    outcome = registry_import(actor=admin, content=content, filename="绩溪县.xlsx")
+    assert not outcome.changed, outcome.summary()
+    assert outcome.households == Household.objects.count()
+    assert AuditRecord.objects.count() == before
