@@ -120,31 +120,38 @@ def create_demo_users(*, actor) -> None:
         )
 
 
+def _project_of(plan: ProjectPlan, *, actor, owner, regions, households):
+    """A plan's project, created through its service (the 2019 library and this year's)."""
+    return p.project_create(
+        actor=actor,
+        region=regions[plan.place],
+        year=plan.year,
+        name=plan.name,
+        programme=plan.programme,
+        construction_type=plan.construction_type,
+        planned_start=plan.planned_start,
+        planned_end=plan.planned_end,
+        budget=Decimal(plan.budget_hundreds) * 100,
+        responsible_unit=plan.unit,
+        responsible_leader=plan.leader,
+        responsible_person=plan.person,
+        responsible_user=owner if plan.owner_login else None,
+        content=plan.content,
+        performance_target=plan.target,
+        benefit_mechanism=plan.mechanism,
+        beneficiaries=[households[n] for n in plan.beneficiaries],
+        planned_on=plan.planned_on,
+    )
+
+
 def load_projects(plans: list[ProjectPlan], *, actor) -> None:
     """The 2019 projects, each step through its service, in the order the rules require."""
     owner = create_project_owner(actor=actor) if plans else None
     regions, households = _places_and_households(plans)
     reports = []
     for plan in plans:
-        project = p.project_create(
-            actor=actor,
-            region=regions[plan.place],
-            year=plan.year,
-            name=plan.name,
-            programme=plan.programme,
-            construction_type=plan.construction_type,
-            planned_start=plan.planned_start,
-            planned_end=plan.planned_end,
-            budget=Decimal(plan.budget_hundreds) * 100,
-            responsible_unit=plan.unit,
-            responsible_leader=plan.leader,
-            responsible_person=plan.person,
-            responsible_user=owner if plan.owner_login else None,
-            content=plan.content,
-            performance_target=plan.target,
-            benefit_mechanism=plan.mechanism,
-            beneficiaries=[households[n] for n in plan.beneficiaries],
-            planned_on=plan.planned_on,
+        project = _project_of(
+            plan, actor=actor, owner=owner, regions=regions, households=households
         )
         notices = {kind: (start, end, place) for kind, start, end, place in plan.notices}
         _notice(actor, project, "before_entry", notices)
@@ -205,25 +212,8 @@ def load_current_projects(plans: list[ProjectPlan], *, actor) -> None:
     regions, households = _places_and_households(plans)
     reports = []
     for plan in plans:
-        project = p.project_create(
-            actor=actor,
-            region=regions[plan.place],
-            year=plan.year,
-            name=plan.name,
-            programme=plan.programme,
-            construction_type=plan.construction_type,
-            planned_start=plan.planned_start,
-            planned_end=plan.planned_end,
-            budget=Decimal(plan.budget_hundreds) * 100,
-            responsible_unit=plan.unit,
-            responsible_leader=plan.leader,
-            responsible_person=plan.person,
-            responsible_user=owner if plan.owner_login else None,
-            content=plan.content,
-            performance_target=plan.target,
-            benefit_mechanism=plan.mechanism,
-            beneficiaries=[households[n] for n in plan.beneficiaries],
-            planned_on=plan.planned_on,
+        project = _project_of(
+            plan, actor=actor, owner=owner, regions=regions, households=households
         )
         _notice(actor, project, "before_entry", {k: (s, e, pl) for k, s, e, pl in plan.notices})
         steps = [
