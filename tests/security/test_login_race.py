@@ -139,10 +139,14 @@ def test_forty_nine_wrong_and_the_right_one_at_once(counting_hasher):
     passwords = ["wrong"] * 49 + [PASSWORD]
     answers = in_parallel(passwords)
     limit = settings.LOCKOUT_FAILURES
-    # At most the limit were checked: the right one got in only if it was one of them.
-    assert counting_hasher.checks <= limit
-    assert answers.count("locked") >= len(passwords) - limit
-    assert answers.count("wrong") <= limit - answers.count("in")
+    # At most the limit were checked with the burst's count: the right one got in only if
+    # it was one of them. A success starts a new count, so on a loaded machine, where the
+    # threads do not really start at one instant, stragglers that arrive after it may take
+    # the new count's places — never more than the limit again.
+    signed_in = answers.count("in")
+    assert counting_hasher.checks <= limit * (1 + signed_in)
+    assert answers.count("locked") >= len(passwords) - limit * (1 + signed_in)
+    assert answers.count("wrong") <= limit * (1 + signed_in) - signed_in
     row = LoginThrottle.objects.filter(username="cadre").first()
     assert row is None or row.failures <= limit  # not 33: every attempt is counted once
     # Whatever the interleaving, no further password is checked while the burst's lock holds.
