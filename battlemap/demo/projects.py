@@ -108,6 +108,19 @@ def _day(rng, start: dt.date, end: dt.date) -> dt.date:
     return start + dt.timedelta(days=rng.randrange((end - start).days + 1))
 
 
+def _daily_reports(rng, start: dt.date, end: dt.date, span: int, chance: float, cap: int) -> list:
+    """Weekday reports from `start` until before `end`, each filed with `chance`, progress
+    growing over `span` days up to `cap` %; the draws in one order, for a reproducible demo."""
+    reports, day = [], start
+    while day < end:
+        if day.weekday() < 5 and rng.random() < chance:
+            progress = min(cap, int((day - start).days / max(1, span) * 100))
+            text = rng.choice(WORK).format(n=rng.randrange(20, 400))
+            reports.append((day, progress, text, 0, rng.choice(PROBLEMS)))
+        day += dt.timedelta(days=1)
+    return reports
+
+
 def generate_projects(
     seed: int, regions: list[tuple[str, str, str]], households_by_village: dict[str, list[str]]
 ) -> list[ProjectPlan]:
@@ -215,14 +228,7 @@ def generate_projects(
             payments.append(("transfer", short[i], dt.date(2019, 12, 27), unit))
         households = households_by_village.get(place) or []
         chosen = rng.sample(households, min(len(households), rng.randrange(3, 12)))
-        reports = []
-        day = start
-        while day < finished:
-            if day.weekday() < 5 and rng.random() < 0.9:
-                progress = min(99, int((day - start).days / max(1, (finished - start).days) * 100))
-                text = rng.choice(WORK).format(n=rng.randrange(20, 400))
-                reports.append((day, progress, text, 0, rng.choice(PROBLEMS)))
-            day += dt.timedelta(days=1)
+        reports = _daily_reports(rng, start, finished, (finished - start).days, 0.9, 99)
         plans.append(
             ProjectPlan(
                 place=place,
@@ -315,13 +321,7 @@ def generate_current_projects(
         paid_on = _day(rng, start + dt.timedelta(days=5), yesterday)
         households = households_by_village.get(place) or []
         chosen = rng.sample(households, min(len(households), rng.randrange(3, 10)))
-        reports, day = [], start
-        while day < today:
-            if day.weekday() < 5 and rng.random() < 0.85:
-                progress = min(95, int((day - start).days / max(1, span) * 100))
-                text = rng.choice(WORK).format(n=rng.randrange(20, 400))
-                reports.append((day, progress, text, 0, rng.choice(PROBLEMS)))
-            day += dt.timedelta(days=1)
+        reports = _daily_reports(rng, start, today, span, 0.85, 95)
         plans.append(
             ProjectPlan(
                 place=place,

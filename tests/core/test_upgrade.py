@@ -9,14 +9,9 @@ still there, the audit trail is identical, and the ID numbers still decrypt.
 """
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
+from tests.exchange.test_killed_import import child as run_child
 from tests.exchange.test_killed_import import database_url  # noqa: F401  (fixture)
-
-ROOT = Path(__file__).resolve().parents[2]
 
 CHILD = r"""
 import datetime as dt, json, sys
@@ -122,20 +117,7 @@ else:
 
 
 def child(url, tmp_path, *args):
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "BATTLEMAP_VAR_DIR": str(tmp_path),
-        "DJANGO_SETTINGS_MODULE": "battlemap.settings",
-    }
-    return subprocess.run(  # noqa: S603 (our own interpreter and script)
-        [sys.executable, "-c", CHILD, *args],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    return run_child(url, tmp_path, *args, script=CHILD, timeout=600)
 
 
 def test_an_installation_in_service_upgrades_and_keeps_everything(database_url, tmp_path):  # noqa: F811

@@ -73,7 +73,8 @@ def database_url(tmp_path):
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def child(database_url, tmp_path, *args):
+def child(database_url, tmp_path, *args, script=CHILD, timeout=300):
+    """Run `script` in a child process on the database at `database_url`."""
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
@@ -81,12 +82,12 @@ def child(database_url, tmp_path, *args):
         "DJANGO_SETTINGS_MODULE": "battlemap.settings",
     }
     return subprocess.run(  # noqa: S603 (our own interpreter and script)
-        [sys.executable, "-c", CHILD, *args],
+        [sys.executable, "-c", script, *args],
         env=env,
         cwd=ROOT,
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=timeout,
     )
 
 
