@@ -691,6 +691,21 @@ def _bulk_write(actor, households, persons, checked) -> BulkResult:
 INCOME_FIELDS = ("wages", "production", "property_income", "transfers", "costs")
 
 
+def _editable_households(actor, county_code: str, numbers: set[str]) -> dict[str, int]:
+    """{number: id} of a county's households among `numbers`, once the actor may edit every
+    village they lie in (a bulk path's own check: Forbidden otherwise)."""
+    from .bulk import LOOKUP_CHUNK
+
+    households = Household.objects.filter(county_code=county_code)
+    if len(numbers) <= LOOKUP_CHUNK:
+        households = households.filter(number__in=numbers)
+    # else a batch that covers much of the county: reading the county beats a huge IN list.
+    found = list(households.values_list("number", "id", "village_id"))
+    for village in sorted({village for number, _pk, village in found if number in numbers}):
+        require_action(actor, EDIT_REGISTRY, village)
+    return {number: pk for number, pk, _village in found}
+
+
 def income_bulk_set(
     *, actor, county_code: str, rows: list[tuple], fields: tuple[str, ...] = INCOME_FIELDS
 ) -> int:
@@ -698,17 +713,8 @@ def income_bulk_set(
     `fields` names the amounts the rows carry (the others keep their defaults)."""
     from battlemap.core.bulk import bulk_insert
 
-    from .bulk import LOOKUP_CHUNK
-
     numbers = {row[0] for row in rows}
-    households = Household.objects.filter(county_code=county_code)
-    if len(numbers) <= LOOKUP_CHUNK:
-        households = households.filter(number__in=numbers)
-    # else a batch that covers much of the county: reading the county beats a huge IN list.
-    found = list(households.values_list("number", "id", "village_id"))
-    ids = {number: pk for number, pk, _village in found}
-    for village in sorted({village for number, _pk, village in found if number in numbers}):
-        require_action(actor, EDIT_REGISTRY, village)
+    ids = _editable_households(actor, county_code, numbers)
     this_year = timezone.localdate().year
     # The common case, checked column by column at C speed; a refusal names the first bad
     # row as a row-by-row check would. Negative amounts of the five sources are left to
@@ -757,14 +763,7 @@ def guarantees_bulk_assess(*, actor, county_code: str, rows: list[tuple]) -> int
     households, set-based, with one audit record (the demo's history, a first load)."""
     from battlemap.core.bulk import bulk_insert
 
-    numbers = {row[0] for row in rows}
-    households = Household.objects.filter(county_code=county_code)
-    if len(numbers) <= 5000:
-        households = households.filter(number__in=numbers)
-    found = list(households.values_list("number", "id", "village_id"))
-    ids = {number: pk for number, pk, _village in found}
-    for village in sorted({village for number, _pk, village in found if number in numbers}):
-        require_action(actor, EDIT_REGISTRY, village)
+    ids = _editable_households(actor, county_code, {row[0] for row in rows})
     today = timezone.localdate()
     for number, guarantee, date, _secure, _note in rows:
         if number not in ids:
