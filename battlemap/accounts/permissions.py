@@ -6,7 +6,7 @@ may see and do what on an object is answered by `core.scoping` (`user_can`,
 `manage_users` may give, always within their own region.
 """
 
-from battlemap.core.actions import role_actions
+from battlemap.core.actions import role_actions, role_grants
 from battlemap.core.scoping import is_system, role_regions
 
 from .actions import MANAGE_USERS
@@ -35,8 +35,6 @@ def role_table() -> dict[str, frozenset[str]]:
 
 def can_assign(actor, role: str, region_code: str) -> bool:
     """Whether `actor` may hand out `role` over `region_code` (and so manage its holder)."""
-    from battlemap.core.actions import role_grants
-
     if is_system(actor):
         return True
     for held, prefix in role_regions(actor):
